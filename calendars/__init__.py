@@ -1,0 +1,1 @@
+"""Permanence calendars: a pure library that renders duties as iCalendar feeds."""

@@ -1,0 +1,1 @@
+"""Permanence service: HTTP API, web pages, database, jobs and the command line."""
