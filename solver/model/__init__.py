@@ -1,0 +1,133 @@
+"""The CP-SAT model of a scenario, composed of one module per rule.
+
+Each rule module has a stable human ``NAME`` and ``build(ctx) -> list[Term]``:
+hard rules add constraints (and return no terms, except staffing, whose
+shortfall is the coverage term when coverage is soft); soft rules return
+integer terms for their priority tier. ``build_model`` preprocesses
+(eligibility, fairness targets), creates ``duty[person, shift]`` only for
+eligible pairs and runs every rule, hard rules first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import ModuleType
+
+from ortools.sat.python import cp_model
+
+from solver.eligibility import Eligibility
+from solver.fairness import RoleTargets, fairness_targets
+from solver.model import (
+    concurrency,
+    max_duties,
+    min_gap,
+    person_fairness,
+    pins,
+    preferences,
+    rest,
+    stability,
+    staffing,
+    weekends,
+    zone_fairness,
+)
+from solver.model.context import ModelContext, Penalty, RuleGroup, Term
+from solver.model.variables import DutyVars
+from solver.shifts import ExpandedScenario
+
+HARD_RULES: tuple[ModuleType, ...] = (
+    staffing,
+    pins,
+    concurrency,
+    rest,
+    min_gap,
+    max_duties,
+    weekends,
+)
+SOFT_RULES: tuple[ModuleType, ...] = (stability, zone_fairness, person_fairness, preferences)
+RULES = HARD_RULES + SOFT_RULES
+
+# Priorities that the model splits into several tiers, in solving order.
+SUB_TIERS = {"person_fairness": ("person_fairness.max", "person_fairness.sum")}
+
+
+def tier_names(priorities: Sequence[str]) -> list[str]:
+    """The lexicographic tiers of ``objective.priorities``, most important first."""
+    return [tier for priority in priorities for tier in SUB_TIERS.get(priority, (priority,))]
+
+
+def priority_of(tier: str) -> str:
+    return tier.split(".", 1)[0]
+
+
+@dataclass
+class PlanModel:
+    """A built model: CP-SAT model, duty variables, soft terms and (explain mode) groups."""
+
+    context: ModelContext
+    eligibility: Eligibility
+    terms: list[Term]
+
+    @property
+    def model(self) -> cp_model.CpModel:
+        return self.context.model
+
+    @property
+    def duties(self) -> DutyVars:
+        return self.context.duties
+
+    @property
+    def groups(self) -> dict[RuleGroup, cp_model.IntVar]:
+        return self.context.groups
+
+    @property
+    def tiers(self) -> list[str]:
+        """Tiers in priority order; a priority left out of the objective is not a tier."""
+        return tier_names(self.context.scenario.objective.priorities)
+
+    def tier_expr(self, tier: str) -> cp_model.LinearExprT:
+        return sum(term.expr for term in self.terms if term.tier == tier)
+
+    def has_terms(self, tier: str) -> bool:
+        return any(term.tier == tier for term in self.terms)
+
+    def penalties(self) -> list[Penalty]:
+        prioritised = set(self.tiers)
+        return [
+            penalty for term in self.terms if term.tier in prioritised for penalty in term.penalties
+        ]
+
+
+def build_model(
+    expanded: ExpandedScenario,
+    *,
+    explain: bool = False,
+    eligibility: Eligibility | None = None,
+    targets: dict[str, RoleTargets] | None = None,
+) -> PlanModel:
+    """Build the model; with ``explain`` every hard-rule group gets an assumption literal."""
+    eligibility = eligibility or Eligibility(expanded)
+    if targets is None:
+        targets = fairness_targets(expanded, eligibility)
+    model = cp_model.CpModel()
+    pairs = [
+        (person, shift.id)
+        for shift in expanded.shifts
+        for person in eligibility.people_for(shift.id)
+    ]
+    context = ModelContext(
+        expanded=expanded,
+        model=model,
+        duties=DutyVars(model, pairs),
+        targets=targets,
+        explain=explain,
+    )
+    prioritised = set(expanded.scenario.objective.priorities)
+    terms: list[Term] = []
+    for rule in HARD_RULES:
+        terms.extend(rule.build(context))
+    for rule in SOFT_RULES:
+        # A priority left out of the objective is not modelled at all.
+        if rule.TIER in prioritised:
+            terms.extend(rule.build(context))
+    return PlanModel(context=context, eligibility=eligibility, terms=terms)

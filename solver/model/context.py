@@ -1,0 +1,203 @@
+"""What every rule module receives, and what soft rules give back.
+
+``ModelContext`` carries the preprocessed scenario (shifts, eligibility,
+fairness targets), the CP-SAT model and the duty variables. Rules add their
+constraints through ``ctx.add``/``ctx.at_most`` so that the same code builds
+the fast model and the *explain* model, where every hard-rule group is guarded
+by an assumption literal (used to find a small infeasible core).
+
+A soft rule returns ``Term``s: an integer expression to minimise in one
+priority tier, plus readable ``Penalty`` parts so a rota can list which soft
+rule cost what, per person and shift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ortools.sat.python import cp_model
+
+from solver.fairness import RoleTargets
+from solver.model.variables import DutyVars
+from solver.scenario import Duration, Scenario
+from solver.shifts import ExpandedScenario, Shift
+
+# Loads enter the model as integers: weighted hours × LOAD_SCALE, rounded.
+# Whole weighted hours keep the fairness tiers easy to prove optimal; shift
+# loads are whole hours in every realistic scenario (DST days included).
+LOAD_SCALE = 1
+
+Expr = cp_model.LinearExprT
+
+
+@dataclass(frozen=True, order=True)
+class RuleGroup:
+    """One relaxable group of hard constraints: a rule, narrowed to a role, person or shift."""
+
+    rule: str
+    role: str | None = None
+    person: str | None = None
+    shift: str | None = None
+    index: int | None = None  # e.g. the position of a pin in ``fixed``
+
+
+@dataclass
+class Penalty:
+    """A readable part of a soft term: ``weight × value(expr)`` when positive."""
+
+    rule: str
+    expr: Expr
+    weight: int = 1
+    person: str | None = None
+    shift: str | None = None
+    detail: str | None = None
+
+
+@dataclass
+class Term:
+    """An integer expression minimised in tier ``tier`` (see ``tier_names``)."""
+
+    tier: str
+    expr: Expr
+    penalties: list[Penalty] = field(default_factory=list)
+
+
+@dataclass
+class ModelContext:
+    expanded: ExpandedScenario
+    model: cp_model.CpModel
+    duties: DutyVars
+    targets: dict[str, RoleTargets]
+    explain: bool = False
+    groups: dict[RuleGroup, cp_model.IntVar] = field(default_factory=dict)
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.expanded.scenario
+
+    @property
+    def shifts(self) -> list[Shift]:
+        return self.expanded.shifts
+
+    def guard(self, group: RuleGroup) -> list[cp_model.IntVar]:
+        """The enforcement literals for ``group``: none normally, one in explain mode."""
+        if not self.explain:
+            return []
+        if group not in self.groups:
+            self.groups[group] = self.model.new_bool_var(f"assume[{group}]")
+        return [self.groups[group]]
+
+    def add(self, constraint: cp_model.BoundedLinearExpression | bool, group: RuleGroup) -> None:
+        self.model.add(constraint).only_enforce_if(self.guard(group))
+
+    def at_most(self, literals: Sequence[cp_model.IntVar], limit: int, group: RuleGroup) -> None:
+        """``sum(literals) <= limit``; an AtMostOne clique when possible (not in explain mode)."""
+        if len(literals) <= max(limit, 0):
+            return
+        if limit <= 0:
+            for literal in literals:
+                self.add(literal == 0, group)
+        elif limit == 1 and not self.explain:
+            self.model.add_at_most_one(literals)
+        else:
+            self.add(sum(literals) <= limit, group)
+
+
+def seconds(moment: datetime) -> int:
+    """An instant as whole seconds since the epoch (comparable across offsets)."""
+    return int(moment.timestamp())
+
+
+def scaled_load(load: float) -> int:
+    return round(load * LOAD_SCALE)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open interval ``[start, end)`` in epoch seconds, labelled by ``key``."""
+
+    key: str
+    start: int
+    end: int
+
+
+def limit_overlaps(
+    ctx: ModelContext,
+    person: str,
+    spans: Iterable[Span],
+    fixed: Iterable[Span],
+    limit: int,
+    group: RuleGroup,
+) -> None:
+    """At every instant, at most ``limit`` of the person's spans (variable or fixed) cover it.
+
+    Spans form an interval graph; its maximal cliques sit at span starts, so one
+    linear constraint per start instant (deduplicated) replaces every pair.
+    ``fixed`` spans (history duties) count as constants.
+    """
+    variable = sorted(spans, key=lambda span: (span.start, span.key))
+    constants = list(fixed)
+    instants = sorted({span.start for span in variable} | {span.start for span in constants})
+    cliques: list[tuple[frozenset[str], int]] = []
+    active: list[Span] = []
+    next_span = 0
+    for instant in instants:
+        while next_span < len(variable) and variable[next_span].start <= instant:
+            active.append(variable[next_span])
+            next_span += 1
+        active = [span for span in active if span.end > instant]
+        if not active:
+            continue
+        constant = sum(1 for span in constants if span.start <= instant < span.end)
+        cliques.append((frozenset(span.key for span in active), constant))
+    kept: list[tuple[frozenset[str], int]] = []
+    for position, (keys, constant) in enumerate(cliques):
+        # A clique contained in its successor (same constant) adds nothing.
+        if position + 1 < len(cliques):
+            next_keys, next_constant = cliques[position + 1]
+            if keys <= next_keys and constant <= next_constant:
+                continue
+        if kept and keys <= kept[-1][0] and constant <= kept[-1][1]:
+            continue
+        kept.append((keys, constant))
+    vars_of = ctx.duties.by_person[person]
+    for keys, constant in kept:
+        room = max(limit - constant, 0)
+        ctx.at_most([vars_of[key] for key in sorted(keys)], room, group)
+
+
+def shift_spans(
+    ctx: ModelContext, person: str, *, role: str | None = None, after: Duration | None = None
+) -> list[Span]:
+    """The person's eligible shifts (of ``role``, if given) as spans.
+
+    With ``after``, each span runs on to ``after`` past the shift's end (a rest
+    or gap window), measured as ``Duration.after(end, tz)``.
+    """
+    tz = ctx.scenario.tz
+    spans = []
+    for shift_id in ctx.duties.by_person.get(person, {}):
+        shift = ctx.expanded.by_id[shift_id]
+        if role is not None and shift.role != role:
+            continue
+        end = shift.end if after is None else after.after(shift.end, tz)
+        spans.append(Span(shift_id, seconds(shift.start), seconds(end)))
+    return spans
+
+
+def history_spans(
+    ctx: ModelContext, person: str, *, role: str | None = None, after: Duration | None = None
+) -> list[Span]:
+    """The person's history duties (of ``role``, if given) as constant spans."""
+    scenario = ctx.scenario
+    spans = []
+    for index, duty in enumerate(scenario.history.duties):
+        if duty.person != person or (role is not None and duty.role != role):
+            continue
+        start, end = scenario.instant(duty.start), scenario.instant(duty.end)
+        if after is not None:
+            end = after.after(end, scenario.tz)
+        spans.append(Span(f"history[{index}]", seconds(start), seconds(end)))
+    return spans
