@@ -1,0 +1,294 @@
+"""Cheap explanations before solving, and reasons for uncovered shifts, in a planner's words.
+
+``precheck`` finds what makes a scenario infeasible without asking CP-SAT:
+
+- shifts with fewer eligible people than staff, naming who holds the
+  qualification and why each is unavailable (consecutive shifts of a role with
+  the same cause are reported once);
+- periods where a role's shifts pairwise exclude each other for one person
+  (``min_gap``, and ``min_rest`` and one duty at a time when ``max_concurrent``
+  is 1) yet fewer people are eligible than the shifts need, and windows where
+  ``max_duties`` lets the eligible people take fewer duties than the shifts need;
+- pins (``fixed``) that break a hard rule on their own or together with other
+  pins and ``history.duties``.
+
+These are necessary conditions only: an empty list does not prove the
+scenario feasible. ``uncovered_reasons`` says why a shift may be hard to staff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from solver.eligibility import Eligibility, shift_label
+from solver.rota import Assignment
+from solver.scenario import Duration, Role
+from solver.shifts import ExpandedScenario, Shift
+from solver.validate import Validator, format_duration
+
+MAX_NAMED = 8  # people named in one message before "and N more"
+
+
+def precheck(expanded: ExpandedScenario, eligibility: Eligibility | None = None) -> list[str]:
+    """Reasons the scenario cannot be fully staffed, found without solving (may be empty)."""
+    eligibility = eligibility or Eligibility(expanded)
+    messages = _eligibility_shortfalls(expanded, eligibility)
+    for role in expanded.scenario.roles:
+        shifts = [shift for shift in expanded.shifts if shift.role == role.id]
+        messages += _exclusion_shortfalls(expanded, eligibility, role, shifts)
+        messages += _max_duties_shortfalls(expanded, eligibility, role, shifts)
+    messages += _pin_conflicts(expanded, eligibility)
+    return messages
+
+
+def uncovered_reasons(
+    expanded: ExpandedScenario,
+    shift: Shift,
+    assignments: Sequence[Assignment] | None = None,
+    *,
+    validator: Validator | None = None,
+) -> list[str]:
+    """Why ``shift`` may be hard to staff: for each holder of its qualifications, what blocks them.
+
+    With ``assignments`` (the rota so far) an available person's concrete
+    conflict is named, e.g. ``hh-03: would have only 9 h 00 min rest between …``.
+    Pass one ``validator`` when explaining many shifts of one scenario.
+    """
+    validator = validator or Validator(expanded)
+    eligibility = validator.eligibility
+    role = expanded.scenario.role(shift.role)
+    holders = eligibility.holders(role.id)
+    if not holders:
+        return [f"nobody holds {_qualifications(role)}"]
+    on_shift = {
+        assignment.person for assignment in assignments or () if assignment.shift == shift.id
+    }
+    reasons = []
+    for person_id in holders:
+        reason = eligibility.reason(person_id, shift.id)
+        if reason is not None:
+            reasons.append(f"{person_id}: {reason}")
+        elif person_id in on_shift:
+            reasons.append(f"{person_id}: already on this shift")
+        elif assignments is None:
+            reasons.append(
+                f"{person_id}: available, but rest, gap, weekend or duty-count rules "
+                "or other duties may block them"
+            )
+        else:
+            conflicts = validator.duty_conflicts(person_id, shift.id, assignments)
+            if conflicts:
+                reasons.append(f"{person_id}: {conflicts[0].message.removeprefix(person_id + ' ')}")
+            else:
+                reasons.append(f"{person_id}: available; no hard rule blocks them in this rota")
+    return reasons
+
+
+# --- (a) too few eligible people for a shift --------------------------------------------------
+
+
+def _eligibility_shortfalls(expanded: ExpandedScenario, eligibility: Eligibility) -> list[str]:
+    tz = expanded.scenario.tz
+    messages = []
+    for role in expanded.scenario.roles:
+        shifts = [shift for shift in expanded.shifts if shift.role == role.id]
+        holders = eligibility.holders(role.id)
+        if not shifts:
+            continue
+        if not holders:
+            messages.append(
+                f"{role.id} → nobody holds {_qualifications(role)}: none of its "
+                f"{len(shifts)} shift{'s' if len(shifts) != 1 else ''} can be staffed"
+            )
+            continue
+        # Runs of consecutive shifts with the same cause are reported once.
+        run: list[Shift] = []
+        run_cause: str | None = None
+        for shift in [*shifts, None]:
+            cause = None if shift is None else _shortfall_cause(eligibility, role, holders, shift)
+            if run and cause != run_cause:
+                first, last = run[0], run[-1]
+                where = shift_label(first, tz)
+                if len(run) > 1:
+                    where += (
+                        f" and {len(run) - 1} later {role.id} shift{'s' if len(run) > 2 else ''} "
+                        f"until {last.start.astimezone(tz):%Y-%m-%d %H:%M}"
+                    )
+                messages.append(f"{where} → {run_cause}")
+                run = []
+            if shift is not None and cause is not None:
+                run.append(shift)
+                run_cause = cause
+    return messages
+
+
+def _shortfall_cause(
+    eligibility: Eligibility, role: Role, holders: list[str], shift: Shift
+) -> str | None:
+    eligible = eligibility.people_for(shift.id)
+    if len(eligible) >= shift.staff:
+        return None
+    if eligible:
+        text = (
+            f"needs {shift.staff} people but only {_count(len(eligible), 'is', 'are')} eligible "
+            f"({', '.join(eligible)})"
+        )
+    else:
+        text = "no eligible person"
+    blocked: dict[str, list[str]] = {}
+    for person_id in holders:
+        blocker = eligibility.blocker(person_id, shift.id)
+        if blocker is not None:
+            blocked.setdefault(blocker.rule, []).append(f"{person_id} {blocker.reason}")
+    kinds = {"absence": "absent", "active_window": "not active"}
+    parts = [
+        f"{len(details)} of {len(holders)} holders of {_qualifications(role)} "
+        f"{'is' if len(details) == 1 else 'are'} {kinds[rule]} ({_named(details, '; ')})"
+        for rule, details in blocked.items()
+    ]
+    return f"{text}: {', '.join(parts)}"
+
+
+# --- (b) shifts that exclude each other for one person ----------------------------------------
+
+
+def _exclusion_shortfalls(
+    expanded: ExpandedScenario, eligibility: Eligibility, role: Role, shifts: list[Shift]
+) -> list[str]:
+    """Runs of a role's shifts that no person may combine, compared with who is eligible."""
+    rules = expanded.scenario.rules
+    tz = expanded.scenario.tz
+    gaps: list[tuple[str, Duration]] = []
+    if role.min_gap is not None:
+        gaps.append((f"min_gap {format_duration(role.min_gap)}", role.min_gap))
+    one_at_a_time = rules.max_concurrent == 1
+    if one_at_a_time and rules.min_rest is not None:
+        gaps.append((f"min_rest {format_duration(rules.min_rest)}", rules.min_rest))
+    elif one_at_a_time:
+        gaps.append(("one duty at a time", Duration(days=0, seconds=0)))
+    if not gaps:
+        return []
+    reach = [max(gap.after(shift.end, tz) for _, gap in gaps) for shift in shifts]
+    why = " and ".join(name for name, _ in gaps)
+
+    found: list[str] = []
+    reported_until = -1
+    for first in range(len(shifts)):
+        limit = reach[first]
+        last = first
+        while last + 1 < len(shifts) and shifts[last + 1].start < limit:
+            last += 1
+            limit = min(limit, reach[last])
+        if last == first or first <= reported_until:
+            continue
+        group = shifts[first : last + 1]
+        if not _each_staffable(eligibility, group):
+            continue  # the per-shift shortfall is reported on its own
+        demand = sum(shift.staff for shift in group)
+        people = list(
+            dict.fromkeys(person for shift in group for person in eligibility.people_for(shift.id))
+        )
+        if len(people) >= demand:
+            continue
+        reported_until = last
+        found.append(
+            f"{shift_label(group[0], tz)} to {shift_label(group[-1], tz)}: these {len(group)} "
+            f"{role.id} shifts need {_count(demand, 'different person', 'different people')} "
+            f"({why}), but only {_count(len(people), 'person is', 'people are')} eligible "
+            f"for them" + (f" ({_named(people, ', ')})" if people else "")
+        )
+    return _first_and_count(found)
+
+
+def _max_duties_shortfalls(
+    expanded: ExpandedScenario, eligibility: Eligibility, role: Role, shifts: list[Shift]
+) -> list[str]:
+    tz = expanded.scenario.tz
+    messages = []
+    for rule in role.max_duties:
+        found: list[str] = []
+        reported_until = -1
+        for first, shift in enumerate(shifts):
+            window_end = rule.window.after(shift.start, tz)
+            last = first
+            while last + 1 < len(shifts) and shifts[last + 1].start < window_end:
+                last += 1
+            if first <= reported_until:
+                continue
+            group = shifts[first : last + 1]
+            if not _each_staffable(eligibility, group):
+                continue  # the per-shift shortfall is reported on its own
+            demand = sum(member.staff for member in group)
+            available: dict[str, int] = {}
+            for member in group:
+                for person_id in eligibility.people_for(member.id):
+                    available[person_id] = available.get(person_id, 0) + 1
+            supply = sum(min(rule.count, count) for count in available.values())
+            if supply >= demand:
+                continue
+            reported_until = last
+            found.append(
+                f"from {shift_label(group[0], tz)}: {role.id} needs {demand} duties starting "
+                f"within {format_duration(rule.window)}, but its "
+                f"{_count(len(available), 'eligible person', 'eligible people')} may take at "
+                f"most {supply} (max_duties {rule.count} per {format_duration(rule.window)})"
+            )
+        messages += _first_and_count(found)
+    return messages
+
+
+def _each_staffable(eligibility: Eligibility, group: Sequence[Shift]) -> bool:
+    return all(len(eligibility.people_for(shift.id)) >= shift.staff for shift in group)
+
+
+# --- (c) pins ---------------------------------------------------------------------------------
+
+
+def _pin_conflicts(expanded: ExpandedScenario, eligibility: Eligibility) -> list[str]:
+    scenario = expanded.scenario
+    if not scenario.fixed:
+        return []
+    pins: list[Assignment] = []
+    for pin in dict.fromkeys((pin.shift, pin.person) for pin in scenario.fixed):
+        shift = expanded.by_id[pin[0]]
+        pins.append(
+            Assignment(
+                shift=shift.id,
+                role=shift.role,
+                start=shift.start,
+                end=shift.end,
+                person=pin[1],
+                zone=scenario.person(pin[1]).zone,
+                load=shift.load,
+                fixed=True,
+            )
+        )
+    validator = Validator(expanded, eligibility)
+    return [
+        f"fixed duties: {violation.message}"
+        for violation in validator.validate(pins, uncovered_allowed=True)
+    ]
+
+
+# --- Wording ----------------------------------------------------------------------------------
+
+
+def _qualifications(role: Role) -> str:
+    return ", ".join(role.requires) if role.requires else f"the {role.id} role"
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"
+
+
+def _named(items: Sequence[str], separator: str) -> str:
+    if len(items) <= MAX_NAMED:
+        return separator.join(items)
+    return separator.join(items[:MAX_NAMED]) + f"{separator}and {len(items) - MAX_NAMED} more"
+
+
+def _first_and_count(found: list[str]) -> list[str]:
+    if len(found) <= 1:
+        return found
+    later = len(found) - 1
+    return [f"{found[0]} (and {later} later period{'s' if later != 1 else ''} like it)"]
