@@ -1,0 +1,47 @@
+"""All tables; importing this package registers every table in ``SQLModel.metadata``."""
+
+from scheduler.models.accounts import USER_ROLES, ApiToken, AuditEvent, User, UserZone
+from scheduler.models.planning import (
+    Absence,
+    Cooperation,
+    HistoryDuty,
+    Person,
+    PersonHistoryLoad,
+    Pin,
+    Preference,
+    Role,
+    ShiftOverride,
+    Zone,
+    ZoneHistoryLoad,
+)
+from scheduler.models.service import (
+    Assignment,
+    FeedToken,
+    GenerationJob,
+    RotaVersion,
+    SwapRequest,
+)
+
+__all__ = [
+    "USER_ROLES",
+    "Absence",
+    "ApiToken",
+    "Assignment",
+    "AuditEvent",
+    "Cooperation",
+    "FeedToken",
+    "GenerationJob",
+    "HistoryDuty",
+    "Person",
+    "PersonHistoryLoad",
+    "Pin",
+    "Preference",
+    "Role",
+    "RotaVersion",
+    "ShiftOverride",
+    "SwapRequest",
+    "User",
+    "UserZone",
+    "Zone",
+    "ZoneHistoryLoad",
+]
