@@ -127,7 +127,8 @@ def build_model(
     for rule in HARD_RULES:
         terms.extend(rule.build(context))
     for rule in SOFT_RULES:
-        # A priority left out of the objective is not modelled at all.
-        if rule.TIER in prioritised:
+        # A priority left out of the objective is not modelled at all; explaining
+        # infeasibility needs no soft terms.
+        if rule.TIER in prioritised and not explain:
             terms.extend(rule.build(context))
     return PlanModel(context=context, eligibility=eligibility, terms=terms)

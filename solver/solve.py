@@ -1,0 +1,378 @@
+"""Solve a scenario: a lexicographic CP-SAT search over the objective's priority tiers.
+
+``solve`` expands the scenario, reports contradictions (``INVALID``) and
+certain infeasibility before building anything, then builds the model once
+and minimises each tier of ``objective.priorities`` in order: each tier gets
+its share of the remaining time budget, its best value is then fixed as an
+upper bound (``tier ≤ best``) and the next tier starts from the previous
+solution as a hint. The returned rota always passes the validator; a rota
+that does not is a solver bug and raises ``SolverBug``.
+
+Reproducible mode (``solver.deterministic``): CP-SAT's interleaved search with
+a fixed number of workers and seed, and time budgets in *deterministic* time
+(``max_deterministic_time``, roughly seconds of work), so the same scenario
+and seed give the same rota on any machine load. Wall-clock time then only
+caps runaways at several times the budget.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from solver.eligibility import Eligibility, shift_label
+from solver.explain import certain_infeasibility, explain_infeasible, scenario_contradictions
+from solver.fairness import fairness_report, fairness_targets
+from solver.model import PlanModel, build_model
+from solver.precheck import precheck, uncovered_reasons
+from solver.rota import Assignment, ObjectiveReport, Rota, SoftViolation, TierResult, Uncovered
+from solver.scenario import Scenario, SolverOptions
+from solver.shifts import ExpandedScenario, expand
+from solver.validate import Validator
+
+# Without any soft term to minimise, one plain feasibility search runs under this name.
+FEASIBILITY = "feasibility"
+# In reproducible mode, wall time only stops a runaway search: this many times the budget.
+RUNAWAY_FACTOR = 4
+STOP_POLL_SECONDS = 0.05
+
+
+class SolverBug(RuntimeError):
+    """The solver produced a rota that the validator rejects."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress report while solving: seconds since start, tier, best value and bound."""
+
+    elapsed: float
+    tier: str
+    objective: float | None
+    bound: float | None
+
+
+@dataclass
+class _Snapshot:
+    """The best solution so far, read out of the solver while it still holds it."""
+
+    duties: list[tuple[str, str]]
+    penalties: list[int]
+    tier_values: dict[str, int]
+    values: list[int]
+
+
+@dataclass
+class _Budget:
+    seconds: float
+    deterministic: bool
+    spent: float = 0.0
+    started: float = field(default_factory=time.perf_counter)
+
+    def share(self, tiers_left: int) -> float:
+        used = self.spent if self.deterministic else time.perf_counter() - self.started
+        return max(self.seconds - used, 0.0) / max(tiers_left, 1)
+
+
+class _Monitor(cp_model.CpSolverSolutionCallback):
+    """Reports each improving solution and honours ``stop()`` between solutions."""
+
+    def __init__(
+        self,
+        tier: str,
+        started: float,
+        progress: Callable[[Progress], None] | None,
+        stop: Callable[[], bool] | None,
+    ) -> None:
+        super().__init__()
+        self.tier = tier
+        self.started = started
+        self.progress = progress
+        self.stop = stop
+        self.stopped = False
+
+    def on_solution_callback(self) -> None:
+        if self.progress is not None:
+            self.progress(
+                Progress(
+                    elapsed=time.perf_counter() - self.started,
+                    tier=self.tier,
+                    objective=self.objective_value,
+                    bound=self.best_objective_bound,
+                )
+            )
+        if self.stop is not None and self.stop():
+            self.stopped = True
+            self.stop_search()
+
+
+class _StopWatcher:
+    """Polls ``stop()`` in a thread so a cancel also ends a search that finds nothing new."""
+
+    def __init__(self, solver: cp_model.CpSolver, stop: Callable[[], bool] | None) -> None:
+        self.solver = solver
+        self.stop = stop
+        self.stopped = False
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> _StopWatcher:
+        if self.stop is not None:
+            self._thread = threading.Thread(target=self._watch, daemon=True)
+            self._thread.start()
+        return self
+
+    def _watch(self) -> None:
+        assert self.stop is not None
+        while not self._done.wait(STOP_POLL_SECONDS):
+            if self.stop():
+                self.stopped = True
+                self.solver.stop_search()
+                return
+
+    def __exit__(self, *_: object) -> None:
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join()
+
+
+def solver_parameters(options: SolverOptions, seconds: float) -> cp_model.CpSolver:
+    """A CP-SAT solver configured from the scenario's options for a ``seconds`` budget."""
+    solver = cp_model.CpSolver()
+    parameters = solver.parameters
+    parameters.num_workers = options.workers
+    parameters.random_seed = options.seed
+    if options.deterministic:
+        parameters.interleave_search = True
+        parameters.max_deterministic_time = max(seconds, 0.01)
+        parameters.max_time_in_seconds = max(seconds, 0.01) * RUNAWAY_FACTOR
+    else:
+        parameters.max_time_in_seconds = max(seconds, 0.01)
+    return solver
+
+
+def solve(
+    scenario: Scenario,
+    *,
+    time_limit: float | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> Rota:
+    """Plan ``scenario``; ``time_limit`` (seconds) overrides ``solver.time_limit``.
+
+    ``progress`` receives a ``Progress`` on every improving solution and bound;
+    ``stop`` is polled and, once true, ends the search keeping the best rota found.
+    """
+    started = time.perf_counter()
+    expanded = expand(scenario)
+    contradictions = scenario_contradictions(expanded)
+    if contradictions:
+        return _rota(scenario, "INVALID", explanation=contradictions, started=started)
+    eligibility = Eligibility(expanded)
+    notes = precheck(expanded, eligibility)
+    impossible = certain_infeasibility(expanded, notes)
+    if impossible:
+        return _rota(scenario, "INFEASIBLE", explanation=impossible, started=started)
+
+    targets = fairness_targets(expanded, eligibility)
+    plan = build_model(expanded, eligibility=eligibility, targets=targets)
+    options = scenario.solver
+    budget = _Budget(
+        seconds=time_limit if time_limit is not None else options.time_limit,
+        deterministic=options.deterministic,
+    )
+    tiers = [tier for tier in plan.tiers if plan.has_terms(tier)] or [FEASIBILITY]
+    results: dict[str, TierResult] = {}
+    snapshot: _Snapshot | None = None
+    infeasible = False
+    for position, tier in enumerate(tiers):
+        solver = solver_parameters(options, budget.share(len(tiers) - position))
+        expr = plan.tier_expr(tier) if tier != FEASIBILITY else 0
+        if tier != FEASIBILITY:
+            plan.model.minimize(expr)
+        if snapshot is not None:
+            _hint(plan.model, snapshot.values)
+        monitor = _Monitor(tier, started, progress, stop)
+        if progress is not None and tier != FEASIBILITY:
+            solver.best_bound_callback = _bound_reporter(tier, started, progress)
+        with _StopWatcher(solver, stop) as watcher:
+            status = solver.solve(plan.model, monitor)
+        budget.spent += solver.deterministic_time if options.deterministic else 0.0
+        if status == cp_model.INFEASIBLE:
+            infeasible = True
+            break
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break
+        snapshot = _take(plan, solver)
+        value = round(solver.objective_value) if tier != FEASIBILITY else 0
+        bound = round(solver.best_objective_bound) if tier != FEASIBILITY else 0
+        results[tier] = TierResult(
+            name=tier,
+            status="OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE",
+            value=value,
+            bound=min(bound, value),
+            seconds=round(solver.wall_time, 3),
+        )
+        if tier != FEASIBILITY:
+            plan.model.add(expr <= value)
+        if monitor.stopped or watcher.stopped:
+            break
+
+    if infeasible and snapshot is None:
+        remaining = budget.share(1)
+        explanation = explain_infeasible(expanded, eligibility, targets, time_limit=remaining)
+        return _rota(scenario, "INFEASIBLE", explanation=explanation + notes, started=started)
+    if snapshot is None:
+        explanation = [
+            "No rota was found within the time limit; the search neither found one "
+            "nor proved that none exists. Try a longer --time-limit."
+        ]
+        return _rota(scenario, "UNKNOWN", explanation=explanation + notes, started=started)
+    return _finished_rota(expanded, plan, eligibility, snapshot, results, notes, started)
+
+
+def _bound_reporter(
+    tier: str, started: float, progress: Callable[[Progress], None]
+) -> Callable[[float], None]:
+    def report(bound: float) -> None:
+        progress(Progress(time.perf_counter() - started, tier, None, bound))
+
+    return report
+
+
+def _hint(model: cp_model.CpModel, values: list[int]) -> None:
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    for index, value in enumerate(values):
+        model.add_hint(model.get_int_var_from_proto_index(index), value)
+
+
+def _take(plan: PlanModel, solver: cp_model.CpSolver) -> _Snapshot:
+    return _Snapshot(
+        duties=plan.duties.extract(solver),
+        penalties=[int(solver.value(penalty.expr)) for penalty in plan.penalties()],
+        tier_values={tier: int(solver.value(plan.tier_expr(tier))) for tier in plan.tiers},
+        values=list(solver.response_proto.solution),
+    )
+
+
+def _rota(scenario: Scenario, status: str, *, explanation: list[str], started: float) -> Rota:
+    return Rota.model_validate(
+        {
+            "scenario": scenario.name,
+            "status": status,
+            "explanation": explanation,
+            "solve_seconds": round(time.perf_counter() - started, 3),
+        }
+    )
+
+
+def _finished_rota(
+    expanded: ExpandedScenario,
+    plan: PlanModel,
+    eligibility: Eligibility,
+    snapshot: _Snapshot,
+    results: dict[str, TierResult],
+    notes: list[str],
+    started: float,
+) -> Rota:
+    scenario = expanded.scenario
+    zone_of = {person.id: person.zone for person in scenario.people}
+    pinned = {(pin.person, pin.shift) for pin in scenario.fixed}
+    order = {shift.id: position for position, shift in enumerate(expanded.shifts)}
+    assignments = []
+    for person, shift_id in sorted(snapshot.duties, key=lambda pair: (order[pair[1]], pair[0])):
+        shift = expanded.by_id[shift_id]
+        assignments.append(
+            Assignment(
+                shift=shift.id,
+                role=shift.role,
+                start=shift.start,
+                end=shift.end,
+                person=person,
+                zone=zone_of[person],
+                load=round(shift.load, 2),
+                fixed=(person, shift_id) in pinned,
+            )
+        )
+    validator = Validator(expanded, eligibility)
+    violations = validator.validate(assignments)
+    if violations:
+        raise SolverBug(
+            "the solver's rota breaks hard rules: "
+            + "; ".join(violation.message for violation in violations)
+        )
+
+    staffed = Counter(shift_id for _, shift_id in snapshot.duties)
+    uncovered = []
+    explanation = list(notes)
+    for shift in expanded.shifts:
+        missing = shift.staff - staffed[shift.id]
+        if missing <= 0:
+            continue
+        reasons = uncovered_reasons(expanded, shift, assignments, validator=validator)
+        explanation.append(
+            f"{shift_label(shift, scenario.tz)} → {missing} of {shift.staff} uncovered: "
+            + "; ".join(reasons)
+        )
+        uncovered.append(
+            Uncovered(
+                shift=shift.id,
+                role=shift.role,
+                start=shift.start,
+                end=shift.end,
+                missing=missing,
+                reasons=reasons,
+            )
+        )
+
+    tiers = []
+    for tier in plan.tiers:
+        if tier in results:
+            tiers.append(results[tier])
+            continue
+        # Not searched (no terms, or the search was stopped): its value in the rota,
+        # with the trivial bound 0 unless it is 0 already.
+        value = snapshot.tier_values.get(tier, 0)
+        tiers.append(
+            TierResult(
+                name=tier,
+                status="OPTIMAL" if value == 0 else "FEASIBLE",
+                value=value,
+                bound=0,
+                seconds=0,
+            )
+        )
+    status = "OPTIMAL" if all(tier.status == "OPTIMAL" for tier in tiers) else "FEASIBLE"
+    if FEASIBILITY in results and results[FEASIBILITY].status != "OPTIMAL":
+        status = "FEASIBLE"
+    soft_violations = [
+        SoftViolation(
+            rule=penalty.rule,
+            person=penalty.person,
+            shift=penalty.shift,
+            weight=penalty.weight * value,
+            detail=penalty.detail,
+        )
+        for penalty, value in zip(plan.penalties(), snapshot.penalties, strict=True)
+        if value > 0
+    ]
+    return Rota(
+        scenario=scenario.name,
+        status=status,
+        objective=ObjectiveReport(
+            value=sum(tier.value for tier in tiers),
+            bound=sum(tier.bound for tier in tiers),
+            terms={tier.name: tier.value for tier in tiers},
+            tiers=tiers,
+        ),
+        solve_seconds=round(time.perf_counter() - started, 3),
+        assignments=assignments,
+        uncovered=uncovered,
+        fairness=fairness_report(expanded, assignments, plan.context.targets),
+        soft_violations=soft_violations,
+        explanation=explanation,
+    )
