@@ -63,7 +63,8 @@ class Assignment(SQLModel, table=True):
     shift: str = Field(max_length=64)
     role: str = Field(max_length=32)
     person_id: int = Field(foreign_key="person.id", index=True)
-    start: datetime = Field()
+    zone: str = Field(max_length=32)  # the person's zone when the duty was planned
+    start: datetime = Field(index=True)
     end: datetime = Field()
     load: float
     fixed: bool = False

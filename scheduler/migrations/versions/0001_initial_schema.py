@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 07:42:27.883893
+Create Date: 2026-11-27 07:47:20.674250
 """
 
 from collections.abc import Sequence
@@ -360,6 +360,7 @@ def upgrade() -> None:
         sa.Column("shift", sa.String(length=64), nullable=False),
         sa.Column("role", sa.String(length=32), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("zone", sa.String(length=32), nullable=False),
         sa.Column("start", UTCDateTime(), nullable=False),
         sa.Column("end", UTCDateTime(), nullable=False),
         sa.Column("load", sa.Float(), nullable=False),
@@ -374,6 +375,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("assignment", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_assignment_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_assignment_start"), ["start"], unique=False)
         batch_op.create_index(batch_op.f("ix_assignment_version_id"), ["version_id"], unique=False)
 
     op.create_table(
@@ -464,6 +466,7 @@ def downgrade() -> None:
     op.drop_table("generationjob")
     with op.batch_alter_table("assignment", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_assignment_version_id"))
+        batch_op.drop_index(batch_op.f("ix_assignment_start"))
         batch_op.drop_index(batch_op.f("ix_assignment_person_id"))
 
     op.drop_table("assignment")
