@@ -164,7 +164,7 @@ def _exclusion_shortfalls(
     one_at_a_time = rules.max_concurrent == 1
     if one_at_a_time and rules.min_rest is not None:
         gaps.append((f"min_rest {format_duration(rules.min_rest)}", rules.min_rest))
-    elif one_at_a_time:
+    if one_at_a_time and not gaps:
         gaps.append(("one duty at a time", Duration(days=0, seconds=0)))
     if not gaps:
         return []
@@ -185,17 +185,27 @@ def _exclusion_shortfalls(
         if not _each_staffable(eligibility, group):
             continue  # the per-shift shortfall is reported on its own
         demand = sum(shift.staff for shift in group)
+        coverable = _distinct_people_coverage(eligibility, group)
+        if coverable >= demand:
+            continue
+        reported_until = last
         people = list(
             dict.fromkeys(person for shift in group for person in eligibility.people_for(shift.id))
         )
-        if len(people) >= demand:
-            continue
-        reported_until = last
+        if len(people) < demand:
+            shortage = (
+                f"only {_count(len(people), 'person is', 'people are')} eligible for them "
+                f"({_named(people, ', ')})"
+            )
+        else:
+            shortage = (
+                f"their eligible people ({_named(people, ', ')}) can cover at most "
+                f"{coverable} of them, given who is available when"
+            )
         found.append(
             f"{shift_label(group[0], tz)} to {shift_label(group[-1], tz)}: these {len(group)} "
             f"{role.id} shifts need {_count(demand, 'different person', 'different people')} "
-            f"({why}), but only {_count(len(people), 'person is', 'people are')} eligible "
-            f"for them" + (f" ({_named(people, ', ')})" if people else "")
+            f"({why}), but {shortage}"
         )
     return _first_and_count(found)
 
@@ -235,6 +245,24 @@ def _max_duties_shortfalls(
             )
         messages += _first_and_count(found)
     return messages
+
+
+def _distinct_people_coverage(eligibility: Eligibility, group: Sequence[Shift]) -> int:
+    """How many places of ``group`` distinct eligible people can fill (a bipartite matching)."""
+    places = [eligibility.people_for(shift.id) for shift in group for _ in range(shift.staff)]
+    place_of: dict[str, int] = {}
+
+    def fill(place: int, tried: set[str]) -> bool:
+        for person in places[place]:
+            if person in tried:
+                continue
+            tried.add(person)
+            if person not in place_of or fill(place_of[person], tried):
+                place_of[person] = place
+                return True
+        return False
+
+    return sum(fill(place, set()) for place in range(len(places)))
 
 
 def _each_staffable(eligibility: Eligibility, group: Sequence[Shift]) -> bool:
