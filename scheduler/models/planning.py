@@ -11,15 +11,25 @@ models, so the database and the file format cannot drift apart.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from typing import Annotated, Any
+from datetime import date, datetime, time
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, field_validator
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo, field_validator
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from scheduler.models.types import utcnow
-from solver.scenario import CalendarSettings, Objective, Rules, Scenario, SolverOptions
+from solver.scenario import (
+    CalendarSettings,
+    IsoDuration,
+    MaxDuties,
+    Objective,
+    Rules,
+    Scenario,
+    ShiftTemplate,
+    SolverOptions,
+)
+from solver.scenario import Role as ScenarioRole
 
 # Codes are what planners type and what scenario files use (HH, OVW, hh-01).
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -40,6 +50,101 @@ def _check_slug(value: str) -> str:
 
 Code = Annotated[str, AfterValidator(_check_code)]
 Slug = Annotated[str, AfterValidator(_check_slug)]
+
+_SHIFT_ID = re.compile(
+    r"^(?P<role>[A-Za-z0-9][A-Za-z0-9_.-]*)@(?P<start>\d{4}-\d{2}-\d{2}T\d{2}:\d{2})$"
+)
+
+
+def _check_shift_id(value: str) -> str:
+    match = _SHIFT_ID.match(value)
+    try:
+        if match is None:
+            raise ValueError
+        datetime.strptime(match["start"], "%Y-%m-%dT%H:%M")
+    except ValueError:
+        raise ValueError(
+            "expected a shift id ROLE@YYYY-MM-DDTHH:MM (local start), e.g. OVW@2026-07-20T08:00"
+        ) from None
+    return value
+
+
+def shift_role(shift_id: str) -> str:
+    """The role code of a shift id: ``OVW@2026-07-20T08:00`` → ``OVW``."""
+    return shift_id.partition("@")[0]
+
+
+ShiftId = Annotated[str, AfterValidator(_check_shift_id)]
+
+
+def _parse_moment(value: Any) -> Any:
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                "expected a date (2026-07-13) or a local date and time (2026-07-13T08:00)"
+            ) from None
+    return value
+
+
+def _check_local(value: date | datetime) -> date | datetime:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        raise ValueError(
+            "give the local time without a UTC offset; times are local to the cooperation"
+        )
+    return value
+
+
+# A local wall-clock moment of the cooperation's time zone; a bare date means local midnight.
+LocalMoment = Annotated[
+    date | datetime, BeforeValidator(_parse_moment), AfterValidator(_check_local)
+]
+
+
+def local_datetime(moment: date | datetime) -> datetime:
+    """A local moment as a naive local datetime (a bare date is midnight)."""
+    return moment if isinstance(moment, datetime) else datetime.combine(moment, time(0))
+
+
+def _end_after_start(value: Any, info: ValidationInfo) -> Any:
+    start = info.data.get("start")
+    if start is not None and value is not None and local_datetime(value) <= local_datetime(start):
+        raise ValueError("end must be after start")
+    return value
+
+
+class SpanBase(SQLModel):
+    """A local period ``[start, end)``: bare dates mean whole days, as in scenario files."""
+
+    start: LocalMoment
+    end: LocalMoment
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, value: date | datetime, info: ValidationInfo) -> date | datetime:
+        return _end_after_start(value, info)  # type: ignore[no-any-return]
+
+    @property
+    def whole_days(self) -> bool:
+        return not isinstance(self.start, datetime) and not isinstance(self.end, datetime)
+
+
+def span_columns(span: SpanBase) -> dict[str, Any]:
+    """How a span is stored: naive local datetimes and whether both bounds were dates."""
+    return {
+        "start": local_datetime(span.start),
+        "end": local_datetime(span.end),
+        "whole_days": span.whole_days,
+    }
+
+
+def span_values(start: datetime, end: datetime, whole_days: bool) -> dict[str, date | datetime]:
+    """A stored span as the API shows it: dates for whole-day rows."""
+    if whole_days:
+        return {"start": start.date(), "end": end.date()}
+    return {"start": start, "end": end}
 
 
 def _cooperation_fk() -> Any:
@@ -130,6 +235,49 @@ class Zone(ZoneBase, table=True):
     cooperation_id: int = _cooperation_fk()
 
 
+class PersonBase(SQLModel):
+    code: Code = Field(max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    zone: Code = Field(max_length=32, description="zone code, e.g. HH")
+    qualifications: list[Code] = Field(default_factory=list)
+    fte: float = Field(default=1.0, gt=0, le=1, description="employment fraction in (0, 1]")
+    active_start: date | None = Field(default=None, description="no duty before this date")
+    active_end: date | None = Field(default=None, description="no duty from this date on")
+    phone: str | None = Field(default=None, max_length=64)
+    email: str | None = Field(default=None, max_length=254)
+
+    @field_validator("active_end")
+    @classmethod
+    def _end_after_start(cls, value: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("active_start")
+        if value is not None and start is not None and value <= start:
+            raise ValueError("active_end must be after active_start")
+        return value
+
+
+class PersonCreate(PersonBase):
+    pass
+
+
+class PersonUpdate(SQLModel):
+    """Fields to change; ``null`` clears an optional field."""
+
+    code: Code | None = Field(default=None, max_length=64)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    zone: Code | None = Field(default=None, max_length=32)
+    qualifications: list[Code] | None = None
+    fte: float | None = Field(default=None, gt=0, le=1)
+    active_start: date | None = None
+    active_end: date | None = None
+    phone: str | None = Field(default=None, max_length=64)
+    email: str | None = Field(default=None, max_length=254)
+
+
+class PersonPublic(PersonBase):
+    id: int
+    cooperation_id: int
+
+
 class Person(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("cooperation_id", "code"),)
 
@@ -146,6 +294,48 @@ class Person(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=254)
 
 
+class RoleBase(SQLModel):
+    code: Code = Field(max_length=32)
+    name: str = Field(min_length=1, max_length=200)
+    requires: list[Code] = Field(default_factory=list, description="qualifications, all required")
+    staff: int = Field(default=1, ge=0, description="people per shift")
+    shifts: list[ShiftTemplate] = Field(min_length=1, description="RRULE shift templates")
+    zone_shares: dict[str, float] | None = Field(
+        default=None, description="relative target shares per zone code; null: by capacity"
+    )
+    min_gap: IsoDuration | None = None
+    max_duties: list[MaxDuties] = Field(default_factory=list)
+
+    @field_validator("zone_shares")
+    @classmethod
+    def _shares_sane(cls, value: dict[str, float] | None) -> dict[str, float] | None:
+        return ScenarioRole._shares_sane(value)
+
+
+class RoleCreate(RoleBase):
+    position: int | None = Field(default=None, description="order of roles; default: last")
+
+
+class RoleUpdate(SQLModel):
+    """Fields to change; ``null`` clears an optional field."""
+
+    code: Code | None = Field(default=None, max_length=32)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    requires: list[Code] | None = None
+    staff: int | None = Field(default=None, ge=0)
+    shifts: list[ShiftTemplate] | None = Field(default=None, min_length=1)
+    zone_shares: dict[str, float] | None = None
+    min_gap: IsoDuration | None = None
+    max_duties: list[MaxDuties] | None = None
+    position: int | None = None
+
+
+class RolePublic(RoleBase):
+    id: int
+    cooperation_id: int
+    position: int
+
+
 class Role(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("cooperation_id", "code"),)
 
@@ -160,6 +350,23 @@ class Role(SQLModel, table=True):
     min_gap: str | None = Field(default=None, max_length=32)
     max_duties: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
     position: int = 0  # order of roles in the cooperation, as in the scenario file
+
+
+class AbsenceCreate(SpanBase):
+    person: Code = Field(max_length=64, description="person code, e.g. hh-01")
+    reason: str | None = Field(default=None, max_length=200)
+
+
+class AbsenceUpdate(SQLModel):
+    person: Code | None = Field(default=None, max_length=64)
+    start: LocalMoment | None = None
+    end: LocalMoment | None = None
+    reason: str | None = Field(default=None, max_length=200)
+
+
+class AbsencePublic(AbsenceCreate):
+    id: int
+    cooperation_id: int
 
 
 class Absence(SQLModel, table=True):
@@ -179,6 +386,25 @@ class Absence(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=200)
 
 
+class PreferenceCreate(SpanBase):
+    person: Code = Field(max_length=64, description="person code, e.g. hh-01")
+    kind: Literal["avoid", "prefer"]
+    weight: int = Field(default=1, ge=1, description="higher matters more")
+
+
+class PreferenceUpdate(SQLModel):
+    person: Code | None = Field(default=None, max_length=64)
+    start: LocalMoment | None = None
+    end: LocalMoment | None = None
+    kind: Literal["avoid", "prefer"] | None = None
+    weight: int | None = Field(default=None, ge=1)
+
+
+class PreferencePublic(PreferenceCreate):
+    id: int
+    cooperation_id: int
+
+
 class Preference(SQLModel, table=True):
     """A soft wish to avoid or get duties in a period (local times, like absences)."""
 
@@ -196,6 +422,21 @@ class Preference(SQLModel, table=True):
     weight: int = 1
 
 
+class ShiftOverrideCreate(SQLModel):
+    shift: ShiftId = Field(max_length=64, description="shift id, e.g. OVW@2026-07-20T08:00")
+    staff: int = Field(ge=0, description="people on this shift; 0 removes it")
+
+
+class ShiftOverrideUpdate(SQLModel):
+    shift: ShiftId | None = Field(default=None, max_length=64)
+    staff: int | None = Field(default=None, ge=0)
+
+
+class ShiftOverridePublic(ShiftOverrideCreate):
+    id: int
+    cooperation_id: int
+
+
 class ShiftOverride(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("cooperation_id", "shift"),)
 
@@ -203,6 +444,21 @@ class ShiftOverride(SQLModel, table=True):
     cooperation_id: int = _cooperation_fk()
     shift: str = Field(max_length=64)
     staff: int
+
+
+class PinCreate(SQLModel):
+    shift: ShiftId = Field(max_length=64, description="shift id, e.g. OVW@2026-01-05T08:00")
+    person: Code = Field(max_length=64, description="person code, e.g. hh-01")
+
+
+class PinUpdate(SQLModel):
+    shift: ShiftId | None = Field(default=None, max_length=64)
+    person: Code | None = Field(default=None, max_length=64)
+
+
+class PinPublic(PinCreate):
+    id: int
+    cooperation_id: int
 
 
 class Pin(SQLModel, table=True):
@@ -216,6 +472,23 @@ class Pin(SQLModel, table=True):
     person_id: int = Field(
         sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False)
     )
+
+
+class PersonHistoryLoadCreate(SQLModel):
+    person: Code = Field(max_length=64)
+    role: Code = Field(max_length=32)
+    load: float = Field(description="weighted hours carried before the planned horizons")
+
+
+class PersonHistoryLoadUpdate(SQLModel):
+    person: Code | None = Field(default=None, max_length=64)
+    role: Code | None = Field(default=None, max_length=32)
+    load: float | None = None
+
+
+class PersonHistoryLoadPublic(PersonHistoryLoadCreate):
+    id: int
+    cooperation_id: int
 
 
 class PersonHistoryLoad(SQLModel, table=True):
@@ -234,6 +507,23 @@ class PersonHistoryLoad(SQLModel, table=True):
     load: float
 
 
+class ZoneHistoryLoadCreate(SQLModel):
+    zone: Code = Field(max_length=32)
+    role: Code = Field(max_length=32)
+    load: float = Field(description="weighted hours carried before the planned horizons")
+
+
+class ZoneHistoryLoadUpdate(SQLModel):
+    zone: Code | None = Field(default=None, max_length=32)
+    role: Code | None = Field(default=None, max_length=32)
+    load: float | None = None
+
+
+class ZoneHistoryLoadPublic(ZoneHistoryLoadCreate):
+    id: int
+    cooperation_id: int
+
+
 class ZoneHistoryLoad(SQLModel, table=True):
     """Weighted hours a zone carried for a role before the planned horizons."""
 
@@ -248,6 +538,23 @@ class ZoneHistoryLoad(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("role.id", ondelete="CASCADE"), nullable=False)
     )
     load: float
+
+
+class HistoryDutyCreate(SpanBase):
+    role: Code = Field(max_length=32)
+    person: Code = Field(max_length=64)
+
+
+class HistoryDutyUpdate(SQLModel):
+    role: Code | None = Field(default=None, max_length=32)
+    person: Code | None = Field(default=None, max_length=64)
+    start: LocalMoment | None = None
+    end: LocalMoment | None = None
+
+
+class HistoryDutyPublic(HistoryDutyCreate):
+    id: int
+    cooperation_id: int
 
 
 class HistoryDuty(SQLModel, table=True):
