@@ -278,7 +278,9 @@ def _pin_conflicts(expanded: ExpandedScenario, eligibility: Eligibility) -> list
         return []
     pins: list[Assignment] = []
     for pin in dict.fromkeys((pin.shift, pin.person) for pin in scenario.fixed):
-        shift = expanded.by_id[pin[0]]
+        shift = expanded.by_id.get(pin[0])
+        if shift is None:
+            continue  # a pin on a removed shift: the validator below names it
         pins.append(
             Assignment(
                 shift=shift.id,

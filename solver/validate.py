@@ -278,17 +278,22 @@ class Validator:
 
     def _fixed(self, duties: Sequence[Duty]) -> list[Violation]:
         taken = {(duty.shift, duty.person) for duty in duties}
-        return [
-            Violation(
-                "fixed",
-                f"{self.shift_label(pin.shift)} is pinned to {pin.person}, "
-                f"but {pin.person} is not assigned to it",
-                pin.person,
-                (pin.shift,),
-            )
-            for pin in self.scenario.fixed
-            if (pin.shift, pin.person) not in taken
-        ]
+        violations = []
+        for pin in self.scenario.fixed:
+            if (pin.shift, pin.person) in taken:
+                continue
+            if pin.shift in self.expanded.by_id:
+                message = (
+                    f"{self.shift_label(pin.shift)} is pinned to {pin.person}, "
+                    f"but {pin.person} is not assigned to it"
+                )
+            else:
+                message = (
+                    f"{pin.shift} is pinned to {pin.person}, but shift_overrides removes "
+                    "that shift (staff 0)"
+                )
+            violations.append(Violation("fixed", message, pin.person, (pin.shift,)))
+        return violations
 
     # --- Rules between the duties of one person ---------------------------------------------
 

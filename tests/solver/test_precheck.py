@@ -234,6 +234,16 @@ class TestPins:
             "fixed duties: OVW 2026-03-02 08:00 has 2 people (hh-01, hh-02) but needs only 1"
         ]
 
+    def test_pin_on_a_removed_shift(self) -> None:
+        expanded = make_expanded(
+            fixed=[{"shift": MONDAYS[0], "person": "hh-01"}],
+            shift_overrides=[{"shift": MONDAYS[0], "staff": 0}],
+        )
+        assert precheck(expanded) == [
+            f"fixed duties: {MONDAYS[0]} is pinned to hh-01, but shift_overrides removes "
+            "that shift (staff 0)"
+        ]
+
     def test_compatible_pins_pass(self) -> None:
         expanded = make_expanded(
             roles=[make_role(min_gap="P14D")],
@@ -288,6 +298,26 @@ class TestUncoveredReasons:
             "rt-01: would have only 0 h 00 min between OVW 2026-03-16 08:00 and "
             "OVW 2026-03-23 08:00 (minimum gap between OVW duties: 14 days)",
             "rt-02: on training 2026-03-20 → 2026-03-21",
+        ]
+
+    def test_a_history_duty_can_be_the_conflict(self) -> None:
+        expanded = make_expanded(
+            people=[make_person("hh-01")],
+            rules={"min_rest": "PT11H"},
+            history={
+                "duties": [
+                    {
+                        "role": "OVW",
+                        "person": "hh-01",
+                        "start": "2026-02-23T08:00",
+                        "end": "2026-03-02T08:00",
+                    }
+                ]
+            },
+        )
+        assert uncovered_reasons(expanded, expanded.by_id[MONDAYS[0]], []) == [
+            "hh-01: would have only 0 h 00 min rest between OVW 2026-02-23 08:00 (history) and "
+            "OVW 2026-03-02 08:00 (minimum 11 h)"
         ]
 
     def test_people_already_on_the_shift_and_free_people(self) -> None:

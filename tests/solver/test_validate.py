@@ -268,6 +268,15 @@ class TestFixed:
         assert violations[0].person == "hh-02"
         assert violations[0].shifts == (MONDAYS[0],)
 
+    def test_pin_on_a_removed_shift_cannot_be_honoured(self) -> None:
+        expanded = make_expanded(
+            fixed=[{"shift": MONDAYS[0], "person": "hh-02"}],
+            shift_overrides=[{"shift": MONDAYS[0], "staff": 0}],
+        )
+        violations = validate(expanded, [])
+        assert rules_of(violations) == {self.RULE}
+        assert "shift_overrides removes that shift" in violations[0].message
+
 
 class TestMaxConcurrent:
     RULE = "max_concurrent"
