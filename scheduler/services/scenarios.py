@@ -37,12 +37,14 @@ Choices a planner would ask about:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Literal
 
+import yaml
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
@@ -136,6 +138,27 @@ def import_scenario(
         session.rollback()
         raise
     return cooperation
+
+
+def import_scenario_data(
+    *,
+    session: Session,
+    data: Any,
+    slug: str | None = None,
+    replace: bool = False,
+    actor: Actor | None = None,
+) -> Cooperation:
+    """``import_scenario`` for plain data (an HTTP body, a file's content); ``Invalid``
+    naming each field when it is not a valid scenario."""
+    if actor is not None:
+        actor.require_admin()
+    try:
+        scenario = parse_scenario(data)
+    except ScenarioError as error:
+        raise invalid_scenario(error) from None
+    return import_scenario(
+        session=session, scenario=scenario, slug=slug, replace=replace, actor=actor
+    )
 
 
 def _limit(model: type[SQLModel], column: str) -> int:
@@ -555,6 +578,14 @@ class _Importer:
 # --- Export ----------------------------------------------------------------------------------
 
 
+def find_cooperation(*, session: Session, slug: str) -> Cooperation:
+    """The cooperation with ``slug`` (the command line names cooperations by slug)."""
+    row = session.exec(select(Cooperation).where(Cooperation.slug == slug)).first()
+    if row is None:
+        raise NotFound(f"no cooperation with slug '{slug}'")
+    return row
+
+
 def export_scenario(
     *,
     session: Session,
@@ -583,6 +614,14 @@ def export_scenario(
         return _Exporter(session, cooperation, start, end).run()
     except ScenarioError as error:
         raise invalid_scenario(error) from None
+
+
+def render_scenario(scenario: Scenario, fmt: Literal["json", "yaml"]) -> str:
+    """The canonical text of a scenario, as ``dump_scenario`` writes it to a file."""
+    data = scenario_to_data(scenario)
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
 def _moment(value: datetime, whole_days: bool) -> str:
