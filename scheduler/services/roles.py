@@ -117,17 +117,23 @@ def create_role(
 
 def _rename_shift_references(session: Session, cooperation_id: int, old: str, new: str) -> None:
     """Pins and shift overrides name shifts by role code; a renamed role takes them along."""
-    models: tuple[type[Pin] | type[ShiftOverride], ...] = (Pin, ShiftOverride)
-    for model in models:
-        rows = session.exec(
-            select(model).where(
-                model.cooperation_id == cooperation_id,
-                col(model.shift).startswith(f"{old}@", autoescape=True),
-            )
-        ).all()
-        for row in rows:
-            row.shift = f"{new}@{row.shift.partition('@')[2]}"
-            session.add(row)
+    prefix = f"{old}@"
+    pins = session.exec(
+        select(Pin).where(
+            Pin.cooperation_id == cooperation_id,
+            col(Pin.shift).startswith(prefix, autoescape=True),
+        )
+    ).all()
+    overrides = session.exec(
+        select(ShiftOverride).where(
+            ShiftOverride.cooperation_id == cooperation_id,
+            col(ShiftOverride.shift).startswith(prefix, autoescape=True),
+        )
+    ).all()
+    renamed: list[Pin | ShiftOverride] = [*pins, *overrides]
+    for row in renamed:
+        row.shift = new + row.shift.removeprefix(old)
+        session.add(row)
 
 
 def update_role(
