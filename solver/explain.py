@@ -181,15 +181,15 @@ def describe(
                 f"{_history_note(expanded, group.person, group.role)}"
             )
         elif group.rule == weekends.NAME and rules.weekends is not None:
+            limit = rules.weekends.max
             parts.append(
-                f"at most {rules.weekends.max} worked weekends in any {rules.weekends.window} "
-                f"for {group.person}{_history_note(expanded, group.person)}"
+                f"at most {limit} worked weekend{'s' if limit != 1 else ''} in any "
+                f"{rules.weekends.window} consecutive for {group.person}"
+                f"{_history_note(expanded, group.person)}"
             )
         else:
             parts.append(f"{group.rule} ({group})")
-    staffing_parts = [
-        f"staffing of {role_id} {'; '.join(shifts)}" for role_id, shifts in staffed.items()
-    ]
+    staffing_parts = [f"staffing of {'; '.join(shifts)}" for shifts in staffed.values()]
     return staffing_parts + parts
 
 

@@ -46,8 +46,8 @@ def test_weekend_limits_too_tight_for_the_people_name_staffing_and_weekends() ->
     rota = solve(scenario, time_limit=10)
     assert rota.status == "INFEASIBLE"
     text = " ".join(rota.explanation)
-    assert "staffing of OVW" in text
-    assert "at most 1 worked weekends in any 3" in text
+    assert "staffing of OVW 2026-03-02 08:00" in text
+    assert "at most 1 worked weekend in any 3 consecutive" in text
     assert "hh-01" in text and "rt-01" in text
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from solver.model import build_model, pins
+from solver.shifts import ExpandedScenario
 from tests.solver.conftest import make_expanded
 
 assert pins.NAME == "Fixed pin"
@@ -12,8 +13,8 @@ assert pins.NAME == "Fixed pin"
 PIN = {"shift": "OVW@2026-03-09T08:00", "person": "rt-02"}
 
 
-def solved(expanded: object) -> tuple[int, list[tuple[str, str]]]:
-    plan = build_model(expanded)  # type: ignore[arg-type]
+def solved(expanded: ExpandedScenario) -> tuple[cp_model.CpSolverStatus, list[tuple[str, str]]]:
+    plan = build_model(expanded)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     status = solver.solve(plan.model)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from solver.model import rest
+from solver.shifts import ExpandedScenario
 from tests.solver.conftest import make_expanded, make_role
 from tests.solver.rules.conftest import model_allows, rule_allows
 
@@ -13,7 +16,7 @@ DAY = make_role("DAY", rrule="FREQ=DAILY", start="08:00", duration="PT13H")  # e
 LATE = make_role("LATE", rrule="FREQ=DAILY", start="08:00", duration="PT13H1M")  # ends 21:01
 
 
-def expanded_with(role: dict[str, object], **fields: object) -> object:
+def expanded_with(role: dict[str, Any], **fields: Any) -> ExpandedScenario:
     return make_expanded(
         roles=[role], rules={"min_rest": "PT11H"}, priorities=["coverage"], **fields
     )

@@ -5,13 +5,16 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from solver.model import build_model, staffing
+from solver.shifts import ExpandedScenario
 from tests.solver.conftest import make_expanded, make_person
 
 assert staffing.NAME == "Staffing of every shift"
 
 
-def status_of(expanded: object, *, minimise: str | None = None) -> tuple[int, float]:
-    plan = build_model(expanded)  # type: ignore[arg-type]
+def status_of(
+    expanded: ExpandedScenario, *, minimise: str | None = None
+) -> tuple[cp_model.CpSolverStatus, float]:
+    plan = build_model(expanded)
     if minimise is not None:
         plan.model.minimize(plan.tier_expr(minimise))
     solver = cp_model.CpSolver()
