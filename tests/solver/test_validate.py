@@ -814,6 +814,105 @@ def test_valid_rotas_pass_and_a_mutation_breaks_its_rule(
     assert mutation in rules_of(violations)
 
 
+# --- Property: rotas built greedily under every rule pass; each mutation breaks its rule -------
+
+RICH_SCENARIO = make_expanded(
+    horizon=("2026-03-02", "2026-04-13"),
+    people=[
+        make_person("hh-01", qualifications=["OBP", "SB"]),
+        make_person("hh-02", qualifications=["OBP", "SB"]),
+        make_person("hh-03", qualifications=["OBP", "SB"], active={"start": "2026-03-23"}),
+        make_person("rt-01", qualifications=["OBP", "SB"]),
+        make_person("rt-02", qualifications=["OBP", "SB"]),
+        make_person("rt-03", qualifications=["OBP", "SB"]),
+    ],
+    roles=[
+        make_role("OVW", min_gap="P14D", max_duties=[{"count": 2, "window": "P35D"}]),
+        make_role("SB", requires=["SB"], rrule="FREQ=DAILY", start="17:00", duration="PT15H"),
+    ],
+    rules={"min_rest": "PT11H", "weekends": {"max": 2, "window": 3}},
+    absences=[{"person": "hh-02", "start": "2026-03-09", "end": "2026-03-20"}],
+    fixed=[{"shift": "OVW@2026-03-02T08:00", "person": "rt-01"}],
+    history={
+        "duties": [
+            {
+                "role": "OVW",
+                "person": "rt-02",
+                "start": "2026-02-23T08:00",
+                "end": "2026-03-02T08:00",
+            },
+        ]
+    },
+    priorities=["coverage"],
+)
+RICH_VALIDATOR = Validator(RICH_SCENARIO)
+RICH_WEEKS = [shift.id for shift in RICH_SCENARIO.shifts if shift.role == "OVW"]
+
+
+@st.composite
+def greedy_rotas(draw: st.DrawFn) -> list[Assignment]:
+    """Each shift gets the first person, in a drawn order, that breaks no rule."""
+    order = draw(st.permutations([person.id for person in RICH_SCENARIO.scenario.people]))
+    rota = [assign(RICH_SCENARIO, pin.shift, pin.person) for pin in RICH_SCENARIO.scenario.fixed]
+    pinned = {pin.shift for pin in RICH_SCENARIO.scenario.fixed}
+    for shift in RICH_SCENARIO.shifts:
+        if shift.id in pinned:
+            continue
+        for person in order:
+            if RICH_VALIDATOR.eligibility.is_eligible(
+                person, shift.id
+            ) and not RICH_VALIDATOR.duty_conflicts(person, shift.id, rota):
+                rota.append(assign(RICH_SCENARIO, shift.id, person))
+                break
+    return rota
+
+
+def replace(rota: list[Assignment], shift_id: str, person: str) -> list[Assignment]:
+    kept = [assignment for assignment in rota if assignment.shift != shift_id]
+    return [*kept, assign(RICH_SCENARIO, shift_id, person)]
+
+
+def rich_mutation(
+    rota: list[Assignment], mutation: str, week: int, person: str
+) -> list[Assignment]:
+    if mutation == "fixed":
+        return replace(rota, RICH_WEEKS[0], "hh-01")
+    if mutation == "active_window":
+        return replace(rota, RICH_WEEKS[week % 3], "hh-03")
+    if mutation == "max_concurrent":
+        ovw = next(a for a in rota if a.shift == RICH_WEEKS[week])
+        evening = f"SB@{RICH_WEEKS[week][4:14]}T17:00"
+        return replace(rota, evening, ovw.person)
+    if mutation in ("min_gap", "max_duties"):
+        start = min(week, len(RICH_WEEKS) - 3)
+        for shift in RICH_WEEKS[start : start + 3]:
+            rota = replace(rota, shift, "rt-03")
+        return rota
+    if mutation == "weekends":
+        for saturday in ("2026-03-07", "2026-03-14", "2026-03-21"):
+            rota = replace(rota, f"SB@{saturday}T17:00", person)
+        return rota
+    raise AssertionError(mutation)
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rota=greedy_rotas(),
+    mutation=st.sampled_from(
+        ["fixed", "active_window", "max_concurrent", "min_gap", "max_duties", "weekends"]
+    ),
+    week=st.integers(min_value=0, max_value=len(RICH_WEEKS) - 1),
+    person=st.sampled_from(["hh-01", "rt-01", "rt-02", "rt-03"]),
+)
+def test_greedy_rotas_pass_and_each_mutation_breaks_its_rule(
+    rota: list[Assignment], mutation: str, week: int, person: str
+) -> None:
+    assert validate(RICH_SCENARIO, rota) == []
+    violations = validate(RICH_SCENARIO, rich_mutation(rota, mutation, week, person))
+    assert mutation in rules_of(violations)
+
+
 # --- Performance ------------------------------------------------------------------------------
 
 
