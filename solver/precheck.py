@@ -146,6 +146,10 @@ def _shortfall_cause(
         f"{'is' if len(details) == 1 else 'are'} {kinds[rule]} ({_named(details, '; ')})"
         for rule, details in blocked.items()
     ]
+    if not blocked:
+        parts.append(
+            f"only {_count(len(holders), 'person holds', 'people hold')} {_qualifications(role)}"
+        )
     return f"{text}: {', '.join(parts)}"
 
 

@@ -327,11 +327,12 @@ class Validator:
         other assignments are taken from ``assignments``.
         """
         shift = self.expanded.by_id[shift_id_]
-        duties = [
-            duty
-            for duty in self.duties(assignments)
-            if duty.person == person_id and duty.shift != shift_id_
+        own = [
+            assignment
+            for assignment in assignments
+            if assignment.person == person_id and assignment.shift != shift_id_
         ]
+        duties = self.duties(own)
         candidate = Duty(shift_id_, shift.role, person_id, shift.start, shift.end)
         return [
             violation

@@ -108,6 +108,16 @@ class TestNoEligiblePerson:
             "1 of 2 holders of OBP is absent (hh-02 absent 2026-03-10 → 2026-03-11)"
         ]
 
+    def test_too_few_holders_for_the_staff(self) -> None:
+        expanded = make_expanded(
+            people=[make_person("hh-01"), make_person("hh-02")],
+            shift_overrides=[{"shift": MONDAYS[0], "staff": 3}],
+        )
+        assert precheck(expanded) == [
+            "OVW 2026-03-02 08:00 → needs 3 people but only 2 are eligible (hh-01, hh-02): "
+            "only 2 people hold OBP"
+        ]
+
     def test_long_lists_are_shortened(self) -> None:
         people = [make_person(f"hh-{n:02d}", qualifications=["SB"]) for n in range(10)]
         absences = [
