@@ -58,7 +58,8 @@ def _fail(heading: str, error: DomainError | ScenarioError) -> typer.Exit:
     elif error.fields:
         lines = [f"{item.field}: {item.message}" for item in error.fields]
     else:
-        lines = [error.detail]
+        typer.echo(f"{heading}: {error.detail}", err=True)
+        return typer.Exit(EXIT_FAILED)
     typer.echo(f"{heading}:", err=True)
     for line in lines:
         typer.echo(f"  {line}", err=True)
