@@ -112,6 +112,10 @@ class Validator:
         self.eligibility = eligibility or Eligibility(expanded)
         self.roles: dict[str, Role] = {role.id: role for role in self.scenario.roles}
         self.zone_of = {person.id: person.zone for person in self.scenario.people}
+        # Local-calendar arithmetic is the costly part; a validator asked many times
+        # (uncovered reasons, swaps) meets the same duties again and again.
+        self._after_cache: dict[tuple[Duration, datetime], datetime] = {}
+        self._weekends_cache: dict[tuple[datetime, datetime], list[date]] = {}
         self.history_by_person: dict[str, list[Duty]] = defaultdict(list)
         for entry in self.scenario.history.duties:
             start = self.scenario.instant(entry.start)
@@ -157,11 +161,20 @@ class Validator:
 
     def duties(self, assignments: Sequence[Assignment]) -> list[Duty]:
         """The distinct duties of known people on known shifts, at the shifts' real times."""
-        return self._checked_duties(assignments, [])
+        duties: dict[tuple[str, str], Duty] = {}
+        for assignment in assignments:
+            shift = self.expanded.by_id.get(assignment.shift)
+            person = assignment.person
+            if shift is not None and person in self.zone_of:
+                duties.setdefault(
+                    (shift.id, person), Duty(shift.id, shift.role, person, shift.start, shift.end)
+                )
+        return list(duties.values())
 
     def _checked_duties(
         self, assignments: Sequence[Assignment], violations: list[Violation]
     ) -> list[Duty]:
+        """``duties``, adding a violation for each assignment that is wrong on its own."""
         duties: list[Duty] = []
         seen: set[tuple[str, str]] = set()
         for assignment in assignments:
@@ -416,7 +429,7 @@ class Validator:
         if not duties:
             return
         longest = max(duty.end - duty.start for duty in duties)
-        reach = [gap.after(duty.end, self.tz) for duty in duties]
+        reach = [self.after(gap, duty.end) for duty in duties]
         horizon = longest + gap.nominal_upper_bound
         for j, later in enumerate(duties):
             for i in range(j - 1, -1, -1):
@@ -436,7 +449,7 @@ class Validator:
             last = first + count
             if first <= reported_until:
                 continue
-            window_end = rule.window.after(duties[first].start, self.tz)
+            window_end = self.after(rule.window, duties[first].start)
             if duties[last].start >= window_end:
                 continue
             group = list(duties[first : last + 1])
@@ -488,8 +501,21 @@ class Validator:
             )
         return violations
 
+    def after(self, duration: Duration, moment: datetime) -> datetime:
+        """``duration.after(moment)`` in the scenario's time zone, remembered."""
+        key = (duration, moment)
+        if key not in self._after_cache:
+            self._after_cache[key] = duration.after(moment, self.tz)
+        return self._after_cache[key]
+
     def weekends_of(self, start: datetime, end: datetime) -> list[date]:
         """Saturdays of the weekends (Sat 00:00 → Mon 00:00 local) overlapping ``[start, end)``."""
+        key = (start, end)
+        if key not in self._weekends_cache:
+            self._weekends_cache[key] = self._weekends_overlapping(start, end)
+        return self._weekends_cache[key]
+
+    def _weekends_overlapping(self, start: datetime, end: datetime) -> list[date]:
         day = start.astimezone(self.tz).date()
         weekday = day.weekday()
         # The weekend that contains ``start`` or, on a weekday, the next one; it ends
