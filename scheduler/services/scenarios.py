@@ -174,12 +174,13 @@ def _check_storable(scenario: Scenario, slug: str) -> None:
         if value is not None and len(value) > _limit(model, column):
             problems.append((path, f"at most {_limit(model, column)} characters"))
 
-    def check_code(path: str, value: str, model: type[SQLModel]) -> None:
+    def check_code(path: str, value: str, model: type[SQLModel] | None = None) -> None:
         try:
             _code_adapter.validate_python(value)
         except ValidationError as error:
             problems.extend((path, message) for _, message in problems_from_validation(error))
-        check(path, value, model, "code")
+        if model is not None:
+            check(path, value, model, "code")
 
     try:
         _slug_adapter.validate_python(slug)
@@ -193,9 +194,13 @@ def _check_storable(scenario: Scenario, slug: str) -> None:
     for index, role in enumerate(scenario.roles):
         check_code(f"roles[{index}].id", role.id, Role)
         check(f"roles[{index}].name", role.name, Role, "name")
+        for position, qualification in enumerate(role.requires):
+            check_code(f"roles[{index}].requires[{position}]", qualification)
     for index, person in enumerate(scenario.people):
         check_code(f"people[{index}].id", person.id, Person)
         check(f"people[{index}].name", person.name, Person, "name")
+        for position, qualification in enumerate(person.qualifications):
+            check_code(f"people[{index}].qualifications[{position}]", qualification)
         if person.contact is not None:
             check(f"people[{index}].contact.phone", person.contact.phone, Person, "phone")
             check(f"people[{index}].contact.email", person.contact.email, Person, "email")

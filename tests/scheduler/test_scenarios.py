@@ -211,12 +211,17 @@ class TestImport:
     def test_a_code_the_database_refuses_names_the_field(
         self, session: Session, every_field: Scenario
     ) -> None:
-        zones = [*scenario_to_data(every_field)["zones"], {"id": "W T", "name": "x" * 201}]
+        data = scenario_to_data(every_field)
+        data["zones"].append({"id": "W T", "name": "x" * 201})
+        data["people"][2]["qualifications"] = ["S B"]
         with pytest.raises(Invalid) as caught:
-            import_scenario(
-                session=session, scenario=changed(every_field, zones=zones), slug="codes"
-            )
-        assert [item.field for item in caught.value.fields] == ["zones[2].id", "zones[2].name"]
+            import_scenario(session=session, scenario=parse_scenario(data), slug="codes")
+        assert [item.field for item in caught.value.fields] == [
+            "zones[2].id",
+            "zones[2].name",
+            "people[2].qualifications[0]",
+        ]
+        assert "at most 200 characters" in caught.value.fields[1].message
 
     def test_a_failure_after_rows_were_written_leaves_nothing(
         self, session: Session, every_field: Scenario
