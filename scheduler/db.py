@@ -26,6 +26,15 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
+        @event.listens_for(engine, "savepoint")
+        def _begin_before_savepoint(connection: Any, _name: str) -> None:
+            # pysqlite issues BEGIN only before a write, never before SAVEPOINT: the
+            # savepoint would open the outermost transaction and its RELEASE commit it
+            # (a test's rolled-back transaction would keep everything).
+            dbapi_connection = connection.connection.dbapi_connection
+            if not dbapi_connection.in_transaction:
+                dbapi_connection.execute("BEGIN")
+
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
