@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from scheduler import audit
 from scheduler.auth import Actor
-from scheduler.errors import Conflict, FieldProblem, Invalid
+from scheduler.errors import Conflict, FieldProblem, Invalid, NotPermitted
 from scheduler.models import Assignment, Person, Zone
 from scheduler.models.planning import PersonCreate, PersonPublic, PersonUpdate
 from scheduler.services.common import (
@@ -73,6 +73,37 @@ def find_person(session: Session, cooperation_id: int, code: str, *, field: str)
     if row is None:
         raise unknown("person", code, field)
     return row
+
+
+def owner(session: Session, row: Any) -> Person:
+    """The person a personal row (absence, preference, pin, history) belongs to."""
+    person = session.get(Person, row.person_id)
+    assert person is not None  # the foreign key guarantees it
+    return person
+
+
+def sees_everyone(actor: Actor, cooperation_id: int) -> bool:
+    """Planners of any zone of the cooperation (they plan across zones) and admins see
+    everyone's personal rows; an officer sees only their own."""
+    return actor.is_admin or (actor.is_planner and cooperation_id in actor.cooperation_ids)
+
+
+def require_personal_read(actor: Actor, cooperation_id: int, person_id: int, what: str) -> None:
+    actor.require_read(cooperation_id)
+    if not sees_everyone(actor, cooperation_id) and not actor.is_person(person_id):
+        raise NotPermitted(f"you may only see your own {what}")
+
+
+def require_personal_write(
+    actor: Actor, person: Person, what: str, *, own_allowed: bool = False
+) -> None:
+    """Planners of the person's zone write a person's rows; with ``own_allowed`` the person
+    themself too."""
+    assert person.id is not None
+    actor.require_read(person.cooperation_id)
+    if own_allowed and actor.is_person(person.id):
+        return
+    actor.require_zone_planner(person.cooperation_id, person.zone_id, f"{what} of {person.code}")
 
 
 def list_people(
