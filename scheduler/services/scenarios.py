@@ -22,7 +22,8 @@ Choices a planner would ask about:
   file's. Zones, roles and people are matched by code and updated in place,
   so planners' zones, officers' accounts and rota versions stay linked; those
   missing from the file are deleted, which is refused while a rota version or
-  a swap request still names a person. Absences, preferences, overrides, pins
+  a swap request still names a person (an officer's account linked to a
+  deleted person is unlinked). Absences, preferences, overrides, pins
   and history are deleted and loaded again. Zones and people keep their
   original order; new ones come after them.
 - Export of a horizon ``[start, end)`` holds every zone, role and person, all
@@ -40,7 +41,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Literal
 
@@ -241,6 +242,14 @@ class _Importer:
     session: Session
     scenario: Scenario
     actor: Actor | None
+    cooperation_id: int = field(init=False)
+    zones: dict[str, Zone] = field(init=False)
+    people: dict[str, Person] = field(init=False)
+    roles: dict[str, Role] = field(init=False)
+    # Rows of a replaced cooperation that the new scenario no longer has.
+    _old_zones: list[Zone] = field(init=False)
+    _old_people: list[Person] = field(init=False)
+    _old_roles: list[Role] = field(init=False)
 
     def run(self, slug: str, replace: bool) -> Cooperation:
         existing = self.session.exec(select(Cooperation).where(Cooperation.slug == slug)).first()
