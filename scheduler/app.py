@@ -5,7 +5,16 @@ from __future__ import annotations
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from scheduler.api import absences, cooperations, people, roles, rotas, scenarios, zones
+from scheduler.api import (
+    absences,
+    cooperations,
+    people,
+    preferences,
+    roles,
+    rotas,
+    scenarios,
+    zones,
+)
 from scheduler.db import get_engine
 from scheduler.errors import install_problem_handlers
 
@@ -21,7 +30,7 @@ def create_app(*, engine: Engine | None = None) -> FastAPI:
     )
     app.state.engine = engine or get_engine()
     install_problem_handlers(app)
-    for module in (cooperations, zones, people, roles, absences, scenarios, rotas):
+    for module in (cooperations, zones, people, roles, absences, preferences, scenarios, rotas):
         app.include_router(module.router, prefix=API_PREFIX)
 
     @app.get("/healthz", tags=["operations"])

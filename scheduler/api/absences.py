@@ -27,7 +27,7 @@ def list_absences(
         LocalMoment | None, Query(alias="to", description="only absences starting before this")
     ] = None,
 ) -> Page[AbsencePublic]:
-    rows, count = service.list_absences(
+    rows, count = service.ABSENCES.list(
         session=session,
         actor=actor,
         cooperation_id=cooperation_id,
@@ -37,27 +37,27 @@ def list_absences(
         start=start,
         end=end,
     )
-    return Page(data=service.to_public(session, rows), count=count)
+    return Page(data=service.ABSENCES.to_public(session, rows), count=count)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_absence(
     session: SessionDep, actor: CurrentActor, cooperation_id: int, absence_in: AbsenceCreate
 ) -> AbsencePublic:
-    row = service.create_absence(
-        session=session, actor=actor, cooperation_id=cooperation_id, absence_in=absence_in
+    row = service.ABSENCES.create(
+        session=session, actor=actor, cooperation_id=cooperation_id, body=absence_in
     )
-    return service.to_public(session, [row])[0]
+    return service.ABSENCES.to_public(session, [row])[0]
 
 
 @router.get("/{absence_id}")
 def get_absence(
     session: SessionDep, actor: CurrentActor, cooperation_id: int, absence_id: int
 ) -> AbsencePublic:
-    row = service.get_absence(
-        session=session, actor=actor, cooperation_id=cooperation_id, absence_id=absence_id
+    row = service.ABSENCES.get(
+        session=session, actor=actor, cooperation_id=cooperation_id, row_id=absence_id
     )
-    return service.to_public(session, [row])[0]
+    return service.ABSENCES.to_public(session, [row])[0]
 
 
 @router.patch("/{absence_id}")
@@ -68,20 +68,20 @@ def update_absence(
     absence_id: int,
     absence_in: AbsenceUpdate,
 ) -> AbsencePublic:
-    row = service.update_absence(
+    row = service.ABSENCES.update(
         session=session,
         actor=actor,
         cooperation_id=cooperation_id,
-        absence_id=absence_id,
-        absence_in=absence_in,
+        row_id=absence_id,
+        changes=absence_in,
     )
-    return service.to_public(session, [row])[0]
+    return service.ABSENCES.to_public(session, [row])[0]
 
 
 @router.delete("/{absence_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_absence(
     session: SessionDep, actor: CurrentActor, cooperation_id: int, absence_id: int
 ) -> None:
-    service.delete_absence(
-        session=session, actor=actor, cooperation_id=cooperation_id, absence_id=absence_id
+    service.ABSENCES.delete(
+        session=session, actor=actor, cooperation_id=cooperation_id, row_id=absence_id
     )
