@@ -8,7 +8,10 @@ from sqlalchemy.engine import Engine
 from scheduler.api import (
     absences,
     cooperations,
+    history,
+    overrides,
     people,
+    pins,
     preferences,
     roles,
     rotas,
@@ -30,7 +33,19 @@ def create_app(*, engine: Engine | None = None) -> FastAPI:
     )
     app.state.engine = engine or get_engine()
     install_problem_handlers(app)
-    for module in (cooperations, zones, people, roles, absences, preferences, scenarios, rotas):
+    for module in (
+        cooperations,
+        zones,
+        people,
+        roles,
+        absences,
+        preferences,
+        overrides,
+        pins,
+        history,
+        scenarios,
+        rotas,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
 
     @app.get("/healthz", tags=["operations"])
