@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from scheduler import cli_service, cli_solver
+from scheduler import cli_service, cli_solver, cli_worker
 
 app = typer.Typer(
     name="permanence",
@@ -15,3 +15,7 @@ app = typer.Typer(
 
 cli_solver.register(app)
 cli_service.register(app)
+cli_worker.register(app)
+
+if __name__ == "__main__":
+    app()

@@ -1,8 +1,8 @@
 """The generation worker: claims queued jobs and runs the solver in a child process.
 
 The solver never runs in a web process: each job gets a fresh child process
-(spawned, not forked, so no database connection or thread leaks into it) that
-streams progress back over a pipe. The worker writes progress and a heartbeat
+(forked from a clean fork server, so no database connection or thread leaks
+into it) that streams progress back over a pipe. The worker writes progress and a heartbeat
 to the job row, polls the row for a cancel request, and stores the result as a
 draft version. A child that dies fails its job; a worker that dies stops
 beating, and any other worker marks its job failed after ``stale_after``.
@@ -16,8 +16,9 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from multiprocessing.connection import Connection
 from multiprocessing.synchronize import Event
 from typing import Any
@@ -57,6 +58,18 @@ def _solve_in_child(scenario_data: dict[str, Any], results: Connection, stop: Ev
     results.close()
 
 
+def solver_context() -> multiprocessing.context.ForkServerContext:
+    """Processes for solves: forked from a clean fork server that has the solver loaded.
+
+    Forking the worker itself would copy its database connections and threads;
+    spawning a fresh interpreter per job costs seconds of imports. A fork server
+    is started once, clean, with the solver preloaded, and forks in milliseconds.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["solver.solve", "scheduler.worker"])
+    return context
+
+
 class Worker:
     """Runs generation jobs one at a time; several workers may share a database."""
 
@@ -68,8 +81,10 @@ class Worker:
         poll_interval: float = 1.0,
         heartbeat_interval: float = 1.0,
         stale_after: timedelta = jobs.DEFAULT_STALE_AFTER,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.engine = engine
+        self.clock = clock  # "now" for re-planning's frozen window; tests move it
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"
         self.poll_interval = poll_interval
         self.heartbeat_interval = heartbeat_interval
@@ -118,14 +133,14 @@ class Worker:
                     roles=params.get("roles"),
                     replan=bool(params.get("replan")),
                     frozen_days=int(params.get("frozen_days", 7)),
-                    now=utcnow(),
+                    now=self.clock(),
                     time_limit=params.get("time_limit"),
                 )
             except (DomainError, ScenarioError) as error:
                 jobs.finish(session, job_id=job.id, status="failed", error=str(error))
                 return
 
-        context = multiprocessing.get_context("spawn")
+        context = solver_context()
         receiver, sender = context.Pipe(duplex=False)
         stop = context.Event()
         child = context.Process(

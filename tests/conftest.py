@@ -17,8 +17,9 @@ from pathlib import Path
 import psycopg
 import pytest
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
+import scheduler.models  # noqa: F401  (registers every table)
 from scheduler.db import make_engine
 from scheduler.migrate import upgrade
 
@@ -111,6 +112,26 @@ def session(engine: Engine) -> Iterator[Session]:
         session.close()
         transaction.rollback()
         connection.close()
+
+
+@pytest.fixture(scope="session")
+def committed_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second migrated database, for code that opens its own sessions (workers, servers)."""
+    url = os.environ.get("PERMANENCE_TEST_DATABASE_URL", "sqlite")
+    yield from migrated_database(url, tmp_path_factory.mktemp("committed-db"))
+
+
+@pytest.fixture
+def committed_engine(committed_database_url: str) -> Iterator[Engine]:
+    """An engine whose writes really commit; every table is emptied after the test."""
+    engine = make_engine(committed_database_url)
+    try:
+        yield engine
+    finally:
+        with engine.begin() as connection:
+            for table in reversed(SQLModel.metadata.sorted_tables):
+                connection.execute(table.delete())
+        engine.dispose()
 
 
 @pytest.fixture

@@ -292,8 +292,8 @@ def publish_version(
         raise Conflict(f"version {version_id} is {version.status}; only drafts can be published")
     if (version.rota or {}).get("status") in ("INFEASIBLE", "UNKNOWN", "INVALID"):
         raise Conflict(f"version {version_id} holds no feasible rota")
-    _publish(session, version, actor)
     try:
+        _publish(session, version, actor)
         session.commit()
     except IntegrityError:
         # Another publish for this horizon committed first; the database kept one.
