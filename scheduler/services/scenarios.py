@@ -82,7 +82,7 @@ from solver.scenario import (
     problems_from_validation,
     scenario_to_data,
 )
-from solver.shifts import expand, expand_shifts
+from solver.shifts import expand_shifts
 
 IMPORT_SOURCE = "import"
 
@@ -531,16 +531,17 @@ class _Importer:
             self.session.add(version)
         self.session.flush()
 
-        shifts = expand(scenario).by_id
+        # A published duty may name a shift an override has since removed: it keeps
+        # the times and load the shift had, so the export gives it back.
+        unchanged = scenario.model_copy(update={"shift_overrides": []})
+        shifts = {shift.id: shift for shift in expand_shifts(unchanged)}
         pinned = {(pin.shift, pin.person) for pin in scenario.fixed}
         duties: list[rota_schema.Assignment] = []
         problems: list[tuple[str, str]] = []
         for index, entry in enumerate(scenario.previous):
             shift = shifts.get(entry.shift)
             if shift is None:
-                problems.append(
-                    (f"previous[{index}].shift", f"shift {entry.shift} has staff 0 (removed)")
-                )
+                problems.append((f"previous[{index}].shift", f"shift {entry.shift} has staff 0"))
                 continue
             duties.append(
                 rota_schema.Assignment(

@@ -226,17 +226,29 @@ class TestImport:
     def test_a_failure_after_rows_were_written_leaves_nothing(
         self, session: Session, every_field: Scenario
     ) -> None:
-        # The previous duty names a shift that an override removes: found only at the
-        # end of the import, after every other part was written.
-        scenario = changed(
-            every_field,
-            previous=[{"shift": "SB@2026-12-24T17:00", "person": "hh-03"}],
-        )
+        # The previous duty names a Friday SB shift whose template has staff 0: found
+        # only at the end of the import, after every other part was written.
+        data = scenario_to_data(every_field)
+        data["roles"][1]["shifts"][1]["staff"] = 0
+        data["previous"] = [{"shift": "SB@2026-01-09T17:00", "person": "rt-01"}]
+        scenario = parse_scenario(data)
         before = [count(session, model) for model in (Cooperation, Person, Absence, Pin)]
         with pytest.raises(Invalid) as caught:
             import_scenario(session=session, scenario=scenario, slug="half")
         assert caught.value.fields[0].field == "previous[0].shift"
         assert [count(session, model) for model in (Cooperation, Person, Absence, Pin)] == before
+
+    def test_a_published_duty_on_a_shift_removed_by_an_override_comes_back(
+        self, session: Session, every_field: Scenario
+    ) -> None:
+        scenario = changed(
+            every_field, previous=[{"shift": "SB@2026-12-24T17:00", "person": "hh-03"}]
+        )
+        cooperation = import_scenario(session=session, scenario=scenario, slug="removed")
+        duty = session.exec(select(Assignment).where(Assignment.shift == "SB@2026-12-24T17:00"))
+        assert duty.one().load == 15 * 4  # 7 h on 24 Dec and 8 h on Christmas, both weight 4
+        exported = export_horizon(session, cooperation, scenario)
+        assert parse_scenario(scenario_to_data(exported)) == scenario
 
     def test_duplicate_pins_are_refused(self, session: Session, every_field: Scenario) -> None:
         pin = {"shift": "OVW@2026-01-05T08:00", "person": "hh-01"}
@@ -293,12 +305,17 @@ class TestReplace:
         data["people"] = [person for person in data["people"] if person["id"] != "rt-03"]
         data["previous"] = []
         data["history"]["load"]["people"].pop("rt-03")
-        people = count(session, Person)
+        data["name"] = "Renamed"
+        before = [count(session, model) for model in (Person, Absence, Pin)]
         with pytest.raises(Conflict, match="rt-03"):
             import_scenario(
                 session=session, scenario=parse_scenario(data), slug="named", replace=True
             )
-        assert count(session, Person) == people
+        # The rename and the cleared absences and pins, written before the refusal, are undone.
+        assert [count(session, model) for model in (Person, Absence, Pin)] == before
+        row = session.exec(select(Cooperation).where(Cooperation.slug == "named")).one()
+        session.refresh(row)
+        assert row.name == every_field.name
 
     def test_replace_supersedes_the_published_version_of_the_horizon(
         self, session: Session, every_field: Scenario
