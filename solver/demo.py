@@ -214,8 +214,8 @@ def demo_scenario(
         }
     )
     horizon_shifts = expand_shifts(narrowed)
-    first = min(shift.start for shift in horizon_shifts)
-    last = max(shift.end for shift in horizon_shifts)
+    first = min((shift.start for shift in horizon_shifts), default=narrowed.instant(horizon.start))
+    last = max((shift.end for shift in horizon_shifts), default=first)
 
     def overlaps(start: Moment, end: Moment) -> bool:
         return narrowed.instant(start) < last and first < narrowed.instant(end)
