@@ -9,6 +9,7 @@ from scheduler.api import (
     absences,
     cooperations,
     history,
+    imports,
     overrides,
     people,
     pins,
@@ -36,6 +37,7 @@ def create_app(*, engine: Engine | None = None) -> FastAPI:
     for module in (
         cooperations,
         zones,
+        imports,
         people,
         roles,
         absences,

@@ -163,11 +163,17 @@ def _zone_for(session: Session, cooperation_id: int, code: str, *, field: str) -
 
 
 def add_person(
-    *, session: Session, actor: Actor, cooperation_id: int, person_in: PersonCreate
+    *,
+    session: Session,
+    actor: Actor,
+    cooperation_id: int,
+    person_in: PersonCreate,
+    prefix: str = "",
 ) -> Person:
-    """Add a new person to the session and the audit log; the caller commits."""
+    """Add a new person to the session and the audit log; the caller commits. ``prefix``
+    names the body's place in a larger request (``rows[3]``) in errors."""
     actor.require_planner(cooperation_id)
-    zone = _zone_for(session, cooperation_id, person_in.zone, field="zone")
+    zone = _zone_for(session, cooperation_id, person_in.zone, field=_join(prefix, "zone"))
     assert zone.id is not None
     actor.require_zone_planner(cooperation_id, zone.id, f"zone {zone.code}")
     _ensure_code_free(session, cooperation_id, person_in.code, None)
