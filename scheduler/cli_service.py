@@ -314,7 +314,7 @@ def register(app: typer.Typer) -> None:
 
     @user_app.command("add")
     def user_add(
-        username: str,
+        username: Annotated[str, typer.Argument(metavar="USERNAME")],
         role: Annotated[UserRole, typer.Option(case_sensitive=False)],
         zone: Annotated[
             list[str] | None, typer.Option(help="Zone code a planner plans (repeatable)")
@@ -399,7 +399,7 @@ def register(app: typer.Typer) -> None:
 
     @token_app.command("create")
     def token_create(
-        username: str,
+        username: Annotated[str, typer.Argument(metavar="USERNAME")],
         name: Annotated[str, typer.Option(help="What the token is for")] = "",
     ) -> None:
         """Create an API token for a user and print it (it is shown only once)."""
