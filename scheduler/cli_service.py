@@ -26,7 +26,7 @@ from scheduler.config import get_settings
 from scheduler.db import make_engine
 from scheduler.errors import DomainError, Invalid
 from scheduler.migrate import upgrade
-from scheduler.models import ApiToken, Cooperation, Person, User, UserZone, Zone
+from scheduler.models import USER_ROLES, ApiToken, Cooperation, Person, User, UserZone, Zone
 from scheduler.services import scenarios as service
 from solver.scenario import Scenario, ScenarioError, dump_scenario, read_data_file
 
@@ -42,6 +42,9 @@ class UserRole(StrEnum):
     admin = "admin"
     planner = "planner"
     officer = "officer"
+
+
+assert {role.value for role in UserRole} == set(USER_ROLES), "UserRole must list USER_ROLES"
 
 
 def _database_url() -> str:
