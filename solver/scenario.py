@@ -153,8 +153,16 @@ ClockTime = Annotated[
     PlainSerializer(lambda value: value.strftime("%H:%M"), return_type=str),
 ]
 
+def _to_moment(value: Any) -> Any:
+    # Pydantic's lax date parsing reads "2026-06-13T00:00:00Z" as the date 2026-06-13
+    # (local midnight), silently dropping the offset; text with a time part is a datetime.
+    if isinstance(value, str) and len(value.strip()) > 10:
+        return datetime.fromisoformat(value.strip())
+    return value
+
+
 # A moment local to the scenario's time zone: a bare date means local midnight.
-Moment = date | datetime
+Moment = Annotated[date | datetime, BeforeValidator(_to_moment)]
 
 
 class Model(BaseModel):
