@@ -47,9 +47,11 @@ def shift_label(shift: Shift, tz: ZoneInfo) -> str:
     return duty_label(shift.role, shift.start, tz)
 
 
-def format_moment(moment: Moment) -> str:
-    """A scenario moment as the planner wrote it: a date, or a local date and time."""
+def format_moment(moment: Moment, tz: ZoneInfo) -> str:
+    """A scenario moment as a planner reads it: a date, or a local date and time."""
     if isinstance(moment, datetime):
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(tz)
         return f"{moment:%Y-%m-%d %H:%M}"
     return f"{moment:%Y-%m-%d}"
 
@@ -85,7 +87,8 @@ class _PersonAvailability:
                 end=scenario.instant(absence.end),
                 reason=(
                     f"{'on ' + absence.reason if absence.reason else 'absent'} "
-                    f"{format_moment(absence.start)} → {format_moment(absence.end)}"
+                    f"{format_moment(absence.start, scenario.tz)} → "
+                    f"{format_moment(absence.end, scenario.tz)}"
                 ),
             )
             for absence in scenario.absences

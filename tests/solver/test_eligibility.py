@@ -90,6 +90,20 @@ class TestAbsence:
         )
         assert reason(expanded, "hh-01") == "on sick leave 2026-02-01 → 2026-03-04"
 
+    def test_an_offset_midnight_keeps_its_offset(self) -> None:
+        # 3 March 00:00 UTC is 01:00 local, so the absence overlaps the 00:30 duty.
+        # (Read as the bare date 3 March it would end at local midnight, before the duty.)
+        expanded = make_expanded(
+            roles=[make_role("X", rrule="FREQ=DAILY", start="00:30", duration="PT1H")],
+            absences=[
+                {"person": "hh-01", "start": "2026-03-02T12:00:00Z", "end": "2026-03-03T00:00:00Z"}
+            ],
+        )
+        assert reason(expanded, "hh-01", "X@2026-03-03T00:30") == (
+            "absent 2026-03-02 13:00 → 2026-03-03 01:00"
+        )
+        assert reason(expanded, "hh-01", "X@2026-03-04T00:30") is None
+
     def test_other_peoples_absences_do_not_count(self) -> None:
         expanded = self.absent(("2026-03-01", "2026-03-30", None))
         assert reason(expanded, "hh-02") is None
@@ -128,9 +142,7 @@ def test_cached_eligibility_matches_a_plain_overlap_check(
     absences: list[tuple[int, int]],
 ) -> None:
     """``Eligibility`` (sorted absences, early stop) agrees with checking every absence."""
-    # Half past the hour: pydantic reads an offset datetime at exactly midnight as a bare
-    # date (local midnight), which would shift it by the offset.
-    origin = datetime(2026, 2, 20, 0, 30, tzinfo=UTC)
+    origin = datetime(2026, 2, 20, tzinfo=UTC)
     spans = [
         (
             (origin + timedelta(hours=start_hours)).isoformat(),

@@ -880,9 +880,8 @@ def rich_mutation(
     if mutation == "active_window":
         return replace(rota, RICH_WEEKS[week % 3], "hh-03")
     if mutation == "max_concurrent":
-        ovw = next(a for a in rota if a.shift == RICH_WEEKS[week])
         evening = f"SB@{RICH_WEEKS[week][4:14]}T17:00"
-        return replace(rota, evening, ovw.person)
+        return replace(replace(rota, RICH_WEEKS[week], person), evening, person)
     if mutation in ("min_gap", "max_duties"):
         start = min(week, len(RICH_WEEKS) - 3)
         for shift in RICH_WEEKS[start : start + 3]:
