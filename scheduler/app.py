@@ -7,9 +7,11 @@ from sqlalchemy.engine import Engine
 
 from scheduler.api import (
     absences,
+    audit,
     cooperations,
     history,
     imports,
+    me,
     overrides,
     people,
     pins,
@@ -45,6 +47,8 @@ def create_app(*, engine: Engine | None = None) -> FastAPI:
         overrides,
         pins,
         history,
+        me,
+        audit,
         scenarios,
         rotas,
     ):
