@@ -5,10 +5,12 @@
 - shifts with fewer eligible people than staff, naming who holds the
   qualification and why each is unavailable (consecutive shifts of a role with
   the same cause are reported once);
-- periods where a role's shifts pairwise exclude each other for one person
-  (``min_gap``, and ``min_rest`` and one duty at a time when ``max_concurrent``
-  is 1) yet fewer people are eligible than the shifts need, and windows where
-  ``max_duties`` lets the eligible people take fewer duties than the shifts need;
+- runs of shifts that pairwise exclude each other for one person yet cannot
+  all get different eligible people: per role under ``min_gap``, and (when
+  ``max_concurrent`` is 1) under ``min_rest`` or one duty at a time, within
+  a role and across roles;
+- windows where ``max_duties`` lets the eligible people take fewer duties
+  than the shifts need;
 - pins (``fixed``) that break a hard rule on their own or together with other
   pins and ``history.duties``.
 
@@ -37,6 +39,7 @@ def precheck(expanded: ExpandedScenario, eligibility: Eligibility | None = None)
         shifts = [shift for shift in expanded.shifts if shift.role == role.id]
         messages += _exclusion_shortfalls(expanded, eligibility, role, shifts)
         messages += _max_duties_shortfalls(expanded, eligibility, role, shifts)
+    messages += _cross_role_exclusion_shortfalls(expanded, eligibility)
     messages += _pin_conflicts(expanded, eligibility)
     return messages
 
@@ -161,7 +164,6 @@ def _exclusion_shortfalls(
 ) -> list[str]:
     """Runs of a role's shifts that no person may combine, compared with who is eligible."""
     rules = expanded.scenario.rules
-    tz = expanded.scenario.tz
     gaps: list[tuple[str, Duration]] = []
     if role.min_gap is not None:
         gaps.append((f"min_gap {format_duration(role.min_gap)}", role.min_gap))
@@ -170,11 +172,50 @@ def _exclusion_shortfalls(
         gaps.append((f"min_rest {format_duration(rules.min_rest)}", rules.min_rest))
     if one_at_a_time and not gaps:
         gaps.append(("one duty at a time", Duration(days=0, seconds=0)))
+    return _first_and_count(
+        _exclusive_runs(expanded, eligibility, shifts, gaps, what=f"{role.id} shifts")
+    )
+
+
+def _cross_role_exclusion_shortfalls(
+    expanded: ExpandedScenario, eligibility: Eligibility
+) -> list[str]:
+    """Like ``_exclusion_shortfalls`` over all roles, under rest and one duty at a time.
+
+    Only runs that mix roles are reported; single-role runs are the per-role check's.
+    """
+    rules = expanded.scenario.rules
+    if rules.max_concurrent != 1:
+        return []
+    if rules.min_rest is not None:
+        gap = (f"min_rest {format_duration(rules.min_rest)}", rules.min_rest)
+    else:
+        gap = ("one duty at a time", Duration(days=0, seconds=0))
+    return _first_and_count(
+        _exclusive_runs(expanded, eligibility, expanded.shifts, [gap], what=None)
+    )
+
+
+def _exclusive_runs(
+    expanded: ExpandedScenario,
+    eligibility: Eligibility,
+    shifts: Sequence[Shift],
+    gaps: list[tuple[str, Duration]],
+    *,
+    what: str | None,
+) -> list[str]:
+    """Runs of pairwise exclusive shifts that distinct eligible people cannot all fill.
+
+    Two shifts exclude each other for one person when the later starts before
+    the earlier's end plus any of ``gaps``. ``shifts`` are sorted by start.
+    ``what`` names the shifts of a single-role run; ``None`` asks for runs that
+    mix roles only.
+    """
     if not gaps:
         return []
+    tz = expanded.scenario.tz
     reach = [max(gap.after(shift.end, tz) for _, gap in gaps) for shift in shifts]
     why = " and ".join(name for name, _ in gaps)
-
     found: list[str] = []
     reported_until = -1
     for first in range(len(shifts)):
@@ -186,6 +227,9 @@ def _exclusion_shortfalls(
         if last == first or first <= reported_until:
             continue
         group = shifts[first : last + 1]
+        roles = list(dict.fromkeys(shift.role for shift in group))
+        if what is None and len(roles) == 1:
+            continue
         if not _each_staffable(eligibility, group):
             continue  # the per-shift shortfall is reported on its own
         demand = sum(shift.staff for shift in group)
@@ -206,12 +250,13 @@ def _exclusion_shortfalls(
                 f"their eligible people ({_named(people, ', ')}) can cover at most "
                 f"{coverable} of them, given who is available when"
             )
+        shifts_named = what or f"shifts of {' and '.join(roles)}"
         found.append(
             f"{shift_label(group[0], tz)} to {shift_label(group[-1], tz)}: these {len(group)} "
-            f"{role.id} shifts need {_count(demand, 'different person', 'different people')} "
+            f"{shifts_named} need {_count(demand, 'different person', 'different people')} "
             f"({why}), but {shortage}"
         )
-    return _first_and_count(found)
+    return found
 
 
 def _max_duties_shortfalls(

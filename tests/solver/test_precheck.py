@@ -166,6 +166,50 @@ class TestExclusion:
         ]
 
 
+class TestCrossRoleExclusion:
+    def two_weekly_roles(self, people: list[dict[str, Any]], **fields: Any) -> ExpandedScenario:
+        return make_expanded(
+            people=people, roles=[make_role("OVW"), make_role("SB", requires=["SB"])], **fields
+        )
+
+    def test_one_person_cannot_hold_two_overlapping_roles(self) -> None:
+        people = [make_person("hh-01", qualifications=["OBP", "SB"])]
+        messages = precheck(self.two_weekly_roles(people))
+        assert messages == [
+            "OVW 2026-03-02 08:00 to SB 2026-03-02 08:00: these 2 shifts of OVW and SB need "
+            "2 different people (one duty at a time), but only 1 person is eligible for them "
+            "(hh-01) (and 3 later periods like it)"
+        ]
+
+    def test_two_people_holding_both_are_enough(self) -> None:
+        people = [
+            make_person("hh-01", qualifications=["OBP", "SB"]),
+            make_person("hh-02", qualifications=["OBP", "SB"]),
+        ]
+        assert precheck(self.two_weekly_roles(people)) == []
+
+    def test_concurrent_duties_allowed_means_no_exclusion(self) -> None:
+        people = [make_person("hh-01", qualifications=["OBP", "SB"])]
+        expanded = self.two_weekly_roles(people, rules={"max_concurrent": 2})
+        assert precheck(expanded) == []
+
+    def test_rest_between_roles_counts(self) -> None:
+        # DAY 08:00–17:00 and NIGHT 03:00–05:00 the next day: 10 h apart, rest 11 h.
+        expanded = make_expanded(
+            people=[make_person("hh-01")],
+            roles=[
+                make_role("DAY", rrule="FREQ=DAILY", start="08:00", duration="PT9H"),
+                make_role("NIGHT", rrule="FREQ=DAILY", start="03:00", duration="PT2H"),
+            ],
+            rules={"min_rest": "PT11H"},
+            horizon=("2026-03-02", "2026-03-04"),
+        )
+        messages = precheck(expanded)
+        assert len(messages) == 1
+        assert messages[0].startswith("NIGHT 2026-03-02 03:00 to DAY 2026-03-02 08:00")
+        assert "(min_rest 11 h)" in messages[0]
+
+
 class TestMaxDuties:
     def test_too_few_people_for_the_duty_limit(self) -> None:
         expanded = make_expanded(
