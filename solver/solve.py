@@ -40,6 +40,8 @@ FEASIBILITY = "feasibility"
 # In reproducible mode, wall time only stops a runaway search: this many times the budget.
 RUNAWAY_FACTOR = 4
 STOP_POLL_SECONDS = 0.05
+# Finding a small core is worth a few seconds beyond a budget the proof used up.
+EXPLAIN_MIN_SECONDS = 5.0
 
 
 class SolverBug(RuntimeError):
@@ -140,7 +142,7 @@ class _StopWatcher:
             self._thread.join()
 
 
-def solver_parameters(options: SolverOptions, seconds: float) -> cp_model.CpSolver:
+def configured_solver(options: SolverOptions, seconds: float) -> cp_model.CpSolver:
     """A CP-SAT solver configured from the scenario's options for a ``seconds`` budget."""
     solver = cp_model.CpSolver()
     parameters = solver.parameters
@@ -189,8 +191,9 @@ def solve(
     results: dict[str, TierResult] = {}
     snapshot: _Snapshot | None = None
     infeasible = False
+    stopped = False
     for position, tier in enumerate(tiers):
-        solver = solver_parameters(options, budget.share(len(tiers) - position))
+        solver = configured_solver(options, budget.share(len(tiers) - position))
         expr = plan.tier_expr(tier) if tier != FEASIBILITY else 0
         if tier != FEASIBILITY:
             plan.model.minimize(expr)
@@ -202,6 +205,9 @@ def solve(
         with _StopWatcher(solver, stop) as watcher:
             status = solver.solve(plan.model, monitor)
         budget.spent += solver.deterministic_time if options.deterministic else 0.0
+        stopped = monitor.stopped or watcher.stopped
+        if status == cp_model.MODEL_INVALID:
+            raise SolverBug(f"CP-SAT rejects the model: {plan.model.validate()}")
         if status == cp_model.INFEASIBLE:
             infeasible = True
             break
@@ -219,16 +225,18 @@ def solve(
         )
         if tier != FEASIBILITY:
             plan.model.add(expr <= value)
-        if monitor.stopped or watcher.stopped:
+        if stopped:
             break
 
     if infeasible and snapshot is None:
-        remaining = budget.share(1)
-        explanation = explain_infeasible(expanded, eligibility, targets, time_limit=remaining)
+        seconds = max(budget.share(1), EXPLAIN_MIN_SECONDS)
+        explanation = explain_infeasible(expanded, eligibility, targets, time_limit=seconds)
         return _rota(scenario, "INFEASIBLE", explanation=explanation + notes, started=started)
     if snapshot is None:
         explanation = [
-            "No rota was found within the time limit; the search neither found one "
+            "The search was stopped before it found a rota."
+            if stopped
+            else "No rota was found within the time limit; the search neither found one "
             "nor proved that none exists. Try a longer --time-limit."
         ]
         return _rota(scenario, "UNKNOWN", explanation=explanation + notes, started=started)
