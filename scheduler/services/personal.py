@@ -123,7 +123,8 @@ class PersonalRows(Generic[Table, Body, Public]):
         actor.require_read(cooperation_id)
         row = get_scoped(session, self.table, row_id, cooperation_id)
         if self.private:
-            require_personal_read(actor, cooperation_id, owner(session, row).id or 0, self.plural)
+            person_id: int = getattr(row, "person_id")  # noqa: B009
+            require_personal_read(actor, cooperation_id, person_id, self.plural)
         return row
 
     # --- writing ------------------------------------------------------------------------
