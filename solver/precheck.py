@@ -20,7 +20,8 @@ scenario feasible. ``uncovered_reasons`` says why a shift may be hard to staff.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from solver.eligibility import Eligibility, shift_label
 from solver.rota import Assignment
@@ -163,72 +164,130 @@ def _exclusion_shortfalls(
     expanded: ExpandedScenario, eligibility: Eligibility, role: Role, shifts: list[Shift]
 ) -> list[str]:
     """Runs of a role's shifts that no person may combine, compared with who is eligible."""
-    rules = expanded.scenario.rules
-    gaps: list[tuple[str, Duration]] = []
+    tz = expanded.scenario.tz
+    gaps = _person_gaps(expanded)
     if role.min_gap is not None:
-        gaps.append((f"min_gap {format_duration(role.min_gap)}", role.min_gap))
-    one_at_a_time = rules.max_concurrent == 1
-    if one_at_a_time and rules.min_rest is not None:
-        gaps.append((f"min_rest {format_duration(rules.min_rest)}", rules.min_rest))
-    if one_at_a_time and not gaps:
-        gaps.append(("one duty at a time", Duration(days=0, seconds=0)))
+        # A gap after the end also keeps overlapping shifts apart.
+        gaps = [gap for gap in gaps if gap[1] != Duration(0, 0)]
+        gaps.insert(0, (f"min_gap {format_duration(role.min_gap)}", role.min_gap))
+    if not gaps:
+        return []
+    reach = [max(gap.after(shift.end, tz) for _, gap in gaps) for shift in shifts]
+    why = " and ".join(name for name, _ in gaps)
     return _first_and_count(
-        _exclusive_runs(expanded, eligibility, shifts, gaps, what=f"{role.id} shifts")
+        _exclusive_runs(
+            expanded,
+            eligibility,
+            shifts,
+            reach=reach,
+            role_reach=None,
+            why=lambda _group: why,
+            mixed_only=False,
+        )
     )
 
 
 def _cross_role_exclusion_shortfalls(
     expanded: ExpandedScenario, eligibility: Eligibility
 ) -> list[str]:
-    """Like ``_exclusion_shortfalls`` over all roles, under rest and one duty at a time.
+    """Runs of shifts of several roles that no person may combine.
 
-    Only runs that mix roles are reported; single-role runs are the per-role check's.
+    Shifts of different roles exclude each other under rest and one duty at a
+    time (when ``max_concurrent`` is 1); shifts of one role also under its
+    ``min_gap``. Single-role runs are left to ``_exclusion_shortfalls``.
+    """
+    tz = expanded.scenario.tz
+    shifts = expanded.shifts
+    gaps = _person_gaps(expanded)
+    gap_of = {role.id: role.min_gap for role in expanded.scenario.roles}
+    if not gaps and not any(gap_of.values()):
+        return []
+    reach = [max(gap.after(shift.end, tz) for _, gap in gaps) for shift in shifts] if gaps else None
+    role_reach: list[datetime | None] = []
+    for shift in shifts:
+        gap = gap_of[shift.role]
+        role_reach.append(None if gap is None else gap.after(shift.end, tz))
+
+    def why(group: Sequence[Shift]) -> str:
+        names = [name for name, _ in gaps]
+        for role_id in dict.fromkeys(shift.role for shift in group):
+            gap = gap_of[role_id]
+            if gap is not None and sum(shift.role == role_id for shift in group) > 1:
+                names.append(f"min_gap of {role_id} {format_duration(gap)}")
+        return " and ".join(names)
+
+    return _first_and_count(
+        _exclusive_runs(
+            expanded,
+            eligibility,
+            shifts,
+            reach=reach,
+            role_reach=role_reach,
+            why=why,
+            mixed_only=True,
+        )
+    )
+
+
+def _person_gaps(expanded: ExpandedScenario) -> list[tuple[str, Duration]]:
+    """The gaps that keep any two duties of one person apart, with their names.
+
+    Only when ``max_concurrent`` is 1: then overlapping duties exclude each
+    other, and so do duties closer than ``min_rest``.
     """
     rules = expanded.scenario.rules
     if rules.max_concurrent != 1:
         return []
-    if rules.min_rest is not None:
-        gap = (f"min_rest {format_duration(rules.min_rest)}", rules.min_rest)
-    else:
-        gap = ("one duty at a time", Duration(days=0, seconds=0))
-    return _first_and_count(
-        _exclusive_runs(expanded, eligibility, expanded.shifts, [gap], what=None)
-    )
+    if rules.min_rest is not None and rules.min_rest != Duration(0, 0):
+        return [(f"min_rest {format_duration(rules.min_rest)}", rules.min_rest)]
+    return [("one duty at a time", Duration(days=0, seconds=0))]
 
 
 def _exclusive_runs(
     expanded: ExpandedScenario,
     eligibility: Eligibility,
     shifts: Sequence[Shift],
-    gaps: list[tuple[str, Duration]],
     *,
-    what: str | None,
+    reach: Sequence[datetime] | None,
+    role_reach: Sequence[datetime | None] | None,
+    why: Callable[[Sequence[Shift]], str],
+    mixed_only: bool,
 ) -> list[str]:
-    """Runs of pairwise exclusive shifts that distinct eligible people cannot all fill.
+    """Groups of pairwise exclusive shifts that distinct eligible people cannot all fill.
 
-    Two shifts exclude each other for one person when the later starts before
-    the earlier's end plus any of ``gaps``. ``shifts`` are sorted by start.
-    ``what`` names the shifts of a single-role run; ``None`` asks for runs that
-    mix roles only.
+    ``shifts`` are sorted by start. A later shift excludes an earlier one when
+    it starts before the earlier's ``reach``, or, for two shifts of one role,
+    before its ``role_reach``. From each shift a group is grown greedily with
+    every later shift that excludes all shifts already in it. With
+    ``mixed_only`` only groups of several roles are reported.
     """
-    if not gaps:
-        return []
     tz = expanded.scenario.tz
-    reach = [max(gap.after(shift.end, tz) for _, gap in gaps) for shift in shifts]
-    why = " and ".join(name for name, _ in gaps)
+
+    def excludes(earlier: int, later: int) -> bool:
+        start = shifts[later].start
+        if reach is not None and start < reach[earlier]:
+            return True
+        if role_reach is None or shifts[earlier].role != shifts[later].role:
+            return False
+        limit = role_reach[earlier]
+        return limit is not None and start < limit
+
     found: list[str] = []
     reported_until = -1
     for first in range(len(shifts)):
-        limit = reach[first]
-        last = first
-        while last + 1 < len(shifts) and shifts[last + 1].start < limit:
-            last += 1
-            limit = min(limit, reach[last])
-        if last == first or first <= reported_until:
+        if first <= reported_until:
             continue
-        group = shifts[first : last + 1]
+        limits = [limit for limit in (reach, role_reach) if limit is not None]
+        scan_until = max(limit[first] or shifts[first].start for limit in limits)
+        members = [first]
+        candidate = first + 1
+        while candidate < len(shifts) and shifts[candidate].start < scan_until:
+            if all(excludes(member, candidate) for member in members):
+                members.append(candidate)
+            candidate += 1
+        group = [shifts[index] for index in members]
         roles = list(dict.fromkeys(shift.role for shift in group))
-        if what is None and len(roles) == 1:
+        if len(group) < 2 or (mixed_only and len(roles) < 2):
             continue
         if not _each_staffable(eligibility, group):
             continue  # the per-shift shortfall is reported on its own
@@ -236,7 +295,7 @@ def _exclusive_runs(
         coverable = _distinct_people_coverage(eligibility, group)
         if coverable >= demand:
             continue
-        reported_until = last
+        reported_until = members[-1]
         people = list(
             dict.fromkeys(person for shift in group for person in eligibility.people_for(shift.id))
         )
@@ -250,11 +309,11 @@ def _exclusive_runs(
                 f"their eligible people ({_named(people, ', ')}) can cover at most "
                 f"{coverable} of them, given who is available when"
             )
-        shifts_named = what or f"shifts of {' and '.join(roles)}"
         found.append(
             f"{shift_label(group[0], tz)} to {shift_label(group[-1], tz)}: these {len(group)} "
-            f"{shifts_named} need {_count(demand, 'different person', 'different people')} "
-            f"({why}), but {shortage}"
+            f"{'shifts of ' + ' and '.join(roles) if len(roles) > 1 else roles[0] + ' shifts'} "
+            f"need {_count(demand, 'different person', 'different people')} ({why(group)}), "
+            f"but {shortage}"
         )
     return found
 

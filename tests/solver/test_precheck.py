@@ -209,6 +209,33 @@ class TestCrossRoleExclusion:
         assert messages[0].startswith("NIGHT 2026-03-02 03:00 to DAY 2026-03-02 08:00")
         assert "(min_rest 11 h)" in messages[0]
 
+    def test_a_roles_min_gap_joins_the_cross_role_run(self) -> None:
+        # hh-02 alone can take OVW in the first week, which overlaps the weekend's SB
+        # shifts; those two need different people under SB's min_gap, and only hh-00 is left.
+        expanded = make_expanded(
+            people=[
+                make_person("hh-00", qualifications=["OBP", "SB"], active={"start": "2026-03-05"}),
+                make_person("hh-02", qualifications=["OBP", "SB"]),
+            ],
+            roles=[
+                make_role("OVW"),
+                make_role(
+                    "SB",
+                    requires=["SB"],
+                    rrule="FREQ=WEEKLY;BYDAY=SA,SU",
+                    start="08:00",
+                    duration="PT15H",
+                    min_gap="P1D",
+                ),
+            ],
+            horizon=("2026-03-02", "2026-03-09"),
+        )
+        assert precheck(expanded) == [
+            "OVW 2026-03-02 08:00 to SB 2026-03-08 08:00: these 3 shifts of OVW and SB need "
+            "3 different people (one duty at a time and min_gap of SB 1 day), but only "
+            "2 people are eligible for them (hh-02, hh-00)"
+        ]
+
 
 class TestMaxDuties:
     def test_too_few_people_for_the_duty_limit(self) -> None:
