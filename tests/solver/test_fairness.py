@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from solver.fairness import fairness_report, fairness_targets
 from solver.shifts import ExpandedScenario
 from tests.solver.conftest import assign_all, make_expanded, make_person, make_role
 
 EIGHT_WEEKS = ("2026-01-05", "2026-03-02")  # eight Monday weeks, no DST change
+FIRST_MONDAY = date(2026, 1, 5)
 WEEK_LOAD = 168.0
 EQUAL_PEOPLE = ("hh-01", "hh-02", "rt-01", "rt-02")
 
@@ -205,3 +209,48 @@ class TestReport:
         zones = fairness_report(expanded, wrong_zone)["OVW"].zones
         assert zones["RT"].load == WEEK_LOAD
         assert zones["HH"].load == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    ftes=st.lists(st.sampled_from([0.2, 0.5, 0.8, 1.0]), min_size=1, max_size=5),
+    history=st.lists(st.integers(0, 1000), min_size=5, max_size=5),
+    zone_history=st.tuples(st.integers(0, 3000), st.integers(0, 3000)),
+    absent_weeks=st.lists(st.integers(0, 7), max_size=4),
+)
+def test_targets_share_out_exactly_the_horizon_load(
+    ftes: list[float], history: list[int], zone_history: tuple[int, int], absent_weeks: list[int]
+) -> None:
+    """Σ T_p = L and Σ T_z = L whenever anyone has capacity: history only moves load around."""
+    people = [
+        make_person(f"{'hh' if index % 2 else 'rt'}-{index:02d}", fte=fte)
+        for index, fte in enumerate(ftes)
+    ]
+    absences = [
+        {
+            "person": people[week % len(people)]["id"],
+            "start": (FIRST_MONDAY + timedelta(weeks=week)).isoformat(),
+            "end": (FIRST_MONDAY + timedelta(weeks=week, days=1)).isoformat(),
+        }
+        for week in absent_weeks
+    ]
+    expanded = eight_weeks(
+        people=people,
+        absences=absences,
+        history={
+            "load": {
+                "people": {
+                    person["id"]: {"OVW": load}
+                    for person, load in zip(people, history, strict=False)
+                },
+                "zones": {"HH": {"OVW": zone_history[0]}, "RT": {"OVW": zone_history[1]}},
+            }
+        },
+    )
+    ovw = fairness_targets(expanded)["OVW"]
+    if sum(ovw.person_capacity.values()) > 0:
+        assert sum(ovw.person_target.values()) == pytest.approx(ovw.total_load)
+        assert sum(ovw.zone_target.values()) == pytest.approx(ovw.total_load)
+    for person in people:
+        capacity = ovw.person_capacity[person["id"]]
+        assert 0 <= capacity <= person["fte"]
