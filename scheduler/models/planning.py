@@ -6,6 +6,10 @@ reference each other by integer ids; the API and scenario files speak in the
 codes planners use (``HH``, ``OVW``, ``hh-01``). Calendar, rules, objective and
 solver options are stored as JSON validated by the solver's own scenario
 models, so the database and the file format cannot drift apart.
+
+Each entity has a family: ``XCreate`` (the API body, in codes), ``XUpdate``
+(all optional; the service merges it onto the current row and validates the
+result as an ``XCreate``), ``XPublic`` (the answer) and the table ``X``.
 """
 
 from __future__ import annotations
@@ -98,6 +102,7 @@ def _check_local(value: date | datetime) -> date | datetime:
 
 
 # A local wall-clock moment of the cooperation's time zone; a bare date means local midnight.
+# Offsets are refused rather than converted: rows store local times, as planners think of them.
 LocalMoment = Annotated[
     date | datetime, BeforeValidator(_parse_moment), AfterValidator(_check_local)
 ]
@@ -106,13 +111,6 @@ LocalMoment = Annotated[
 def local_datetime(moment: date | datetime) -> datetime:
     """A local moment as a naive local datetime (a bare date is midnight)."""
     return moment if isinstance(moment, datetime) else datetime.combine(moment, time(0))
-
-
-def _end_after_start(value: Any, info: ValidationInfo) -> Any:
-    start = info.data.get("start")
-    if start is not None and value is not None and local_datetime(value) <= local_datetime(start):
-        raise ValueError("end must be after start")
-    return value
 
 
 class SpanBase(SQLModel):
@@ -124,7 +122,11 @@ class SpanBase(SQLModel):
     @field_validator("end")
     @classmethod
     def _end_after_start(cls, value: date | datetime, info: ValidationInfo) -> date | datetime:
-        return _end_after_start(value, info)  # type: ignore[no-any-return]
+        # Stored as local wall-clock times, so compared as such.
+        start = info.data.get("start")
+        if start is not None and local_datetime(value) <= local_datetime(start):
+            raise ValueError("end must be after start")
+        return value
 
     @property
     def whole_days(self) -> bool:
