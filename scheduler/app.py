@@ -9,6 +9,7 @@ from scheduler.api import (
     absences,
     audit,
     cooperations,
+    feeds,
     history,
     imports,
     me,
@@ -51,6 +52,7 @@ def create_app(*, engine: Engine | None = None) -> FastAPI:
         audit,
         scenarios,
         rotas,
+        feeds,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
 

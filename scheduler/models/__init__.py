@@ -1,6 +1,7 @@
 """All tables; importing this package registers every table in ``SQLModel.metadata``."""
 
 from scheduler.models.accounts import USER_ROLES, ApiToken, AuditEvent, User, UserZone
+from scheduler.models.feeds import FeedCache
 from scheduler.models.planning import (
     Absence,
     Cooperation,
@@ -29,6 +30,7 @@ __all__ = [
     "Assignment",
     "AuditEvent",
     "Cooperation",
+    "FeedCache",
     "FeedToken",
     "GenerationJob",
     "HistoryDuty",

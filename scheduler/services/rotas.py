@@ -24,6 +24,7 @@ from scheduler.auth import Actor
 from scheduler.errors import Conflict, FieldProblem, Invalid, NotFound
 from scheduler.models import Assignment, Cooperation, Person, RotaVersion
 from scheduler.models.types import utcnow
+from scheduler.services import feeds
 from scheduler.services.common import get_scoped, page
 from solver.rota import Assignment as RotaAssignment
 from solver.rota import Rota, SoftViolation
@@ -323,6 +324,7 @@ def _publish(session: Session, version: RotaVersion, actor: Actor | None) -> Non
     version.published_by_id = actor.user.id if actor else None
     session.add(version)
     session.flush()
+    feeds.mark_stale(session, version.cooperation_id)
     audit.record(
         session,
         actor=actor.user if actor else None,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 07:47:20.674250
+Create Date: 2026-11-27 08:08:41.010350
 """
 
 from collections.abc import Sequence
@@ -18,7 +18,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-
     op.create_table(
         "auditevent",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -379,6 +378,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_assignment_version_id"), ["version_id"], unique=False)
 
     op.create_table(
+        "feedcache",
+        sa.Column("feed_token_id", sa.Integer(), nullable=False),
+        sa.Column("cooperation_id", sa.Integer(), nullable=False),
+        sa.Column("body", sa.LargeBinary(), nullable=False),
+        sa.Column("etag", sa.String(length=80), nullable=False),
+        sa.Column("last_modified", UTCDateTime(), nullable=False),
+        sa.Column("window_start", sa.Date(), nullable=False),
+        sa.Column("stale", sa.Boolean(), nullable=False),
+        sa.Column("rendered_at", UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["cooperation_id"], ["cooperation.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["feed_token_id"], ["feedtoken.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("feed_token_id"),
+    )
+    with op.batch_alter_table("feedcache", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_feedcache_cooperation_id"), ["cooperation_id"], unique=False
+        )
+
+    op.create_table(
         "generationjob",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("cooperation_id", sa.Integer(), nullable=False),
@@ -453,7 +471,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     with op.batch_alter_table("swaprequest", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_swaprequest_status"))
         batch_op.drop_index(batch_op.f("ix_swaprequest_cooperation_id"))
@@ -464,6 +481,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_generationjob_cooperation_id"))
 
     op.drop_table("generationjob")
+    with op.batch_alter_table("feedcache", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_feedcache_cooperation_id"))
+
+    op.drop_table("feedcache")
     with op.batch_alter_table("assignment", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_assignment_version_id"))
         batch_op.drop_index(batch_op.f("ix_assignment_start"))

@@ -1,0 +1,35 @@
+"""Rendered calendar feeds, cached in the database so every web process shares them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, Integer, LargeBinary
+from sqlmodel import Field, SQLModel
+
+from scheduler.models.types import utcnow
+
+
+class FeedCache(SQLModel, table=True):
+    """The bytes of one feed token's feed as last rendered, and whether they are stale.
+
+    A publish marks the cooperation's feeds stale in its own transaction; the
+    next request re-renders once and every request after that is served from here.
+    """
+
+    feed_token_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("feedtoken.id", ondelete="CASCADE"), primary_key=True)
+    )
+    cooperation_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("cooperation.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    etag: str = Field(max_length=80)
+    # The newest of the feed's inputs; HTTP Last-Modified, which never moves backwards.
+    last_modified: datetime
+    # The first day the feed's window covered; a new day means a new render.
+    window_start: date
+    stale: bool = False
+    rendered_at: datetime = Field(default_factory=utcnow)
