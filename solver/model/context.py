@@ -72,6 +72,16 @@ class ModelContext:
     targets: dict[str, RoleTargets]
     explain: bool = False
     groups: dict[RuleGroup, cp_model.IntVar] = field(default_factory=dict)
+    _spans: dict[tuple[str, Duration | None], Span] = field(default_factory=dict)
+
+    def span(self, shift_id: str, after: Duration | None = None) -> Span:
+        """The shift as a span, stretched ``after`` past its end (cached: rules share them)."""
+        key = (shift_id, after)
+        if key not in self._spans:
+            shift = self.expanded.by_id[shift_id]
+            end = shift.end if after is None else after.after(shift.end, self.scenario.tz)
+            self._spans[key] = Span(shift_id, seconds(shift.start), seconds(end))
+        return self._spans[key]
 
     @property
     def scenario(self) -> Scenario:
@@ -90,7 +100,9 @@ class ModelContext:
         return [self.groups[group]]
 
     def add(self, constraint: cp_model.BoundedLinearExpression | bool, group: RuleGroup) -> None:
-        self.model.add(constraint).only_enforce_if(self.guard(group))
+        added = self.model.add(constraint)
+        if self.explain:
+            added.only_enforce_if(self.guard(group))
 
     def at_most(self, literals: Sequence[cp_model.IntVar], limit: int, group: RuleGroup) -> None:
         """``sum(literals) <= limit``; an AtMostOne clique when possible (not in explain mode)."""
@@ -102,7 +114,7 @@ class ModelContext:
         elif limit == 1 and not self.explain:
             self.model.add_at_most_one(literals)
         else:
-            self.add(sum(literals) <= limit, group)
+            self.add(cp_model.LinearExpr.sum(literals) <= limit, group)
 
 
 def seconds(moment: datetime) -> int:
@@ -176,15 +188,11 @@ def shift_spans(
     With ``after``, each span runs on to ``after`` past the shift's end (a rest
     or gap window), measured as ``Duration.after(end, tz)``.
     """
-    tz = ctx.scenario.tz
-    spans = []
-    for shift_id in ctx.duties.by_person.get(person, {}):
-        shift = ctx.expanded.by_id[shift_id]
-        if role is not None and shift.role != role:
-            continue
-        end = shift.end if after is None else after.after(shift.end, tz)
-        spans.append(Span(shift_id, seconds(shift.start), seconds(end)))
-    return spans
+    return [
+        ctx.span(shift_id, after)
+        for shift_id in ctx.duties.by_person.get(person, {})
+        if role is None or ctx.expanded.by_id[shift_id].role == role
+    ]
 
 
 def history_spans(

@@ -31,20 +31,22 @@ def build(ctx: ModelContext) -> list[Term]:
     maxima: list[cp_model.IntVar] = []
     deviations: list[cp_model.IntVar] = []
     for role_id, targets in ctx.targets.items():
-        loads: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
+        loads: dict[str, tuple[list[cp_model.IntVar], list[int]]] = defaultdict(lambda: ([], []))
         most: dict[str, int] = defaultdict(int)
         for shift in ctx.shifts:
             if shift.role != role_id:
                 continue
             for person, var in ctx.duties.by_shift.get(shift.id, {}).items():
-                loads[person].append(scaled_load(shift.load) * var)
+                variables, weights = loads[person]
+                variables.append(var)
+                weights.append(scaled_load(shift.load))
                 most[person] += scaled_load(shift.load)
         role_deviations: list[tuple[cp_model.IntVar, int, int]] = []
         for person, target in sorted(targets.person_target.items()):
             goal = scaled_load(target)
             worst = most[person] + abs(goal)
             deviation = ctx.model.new_int_var(0, worst, f"person_deviation[{role_id},{person}]")
-            load = sum(loads.get(person, []))
+            load = cp_model.LinearExpr.weighted_sum(*loads.get(person, ([], [])))
             ctx.model.add(deviation >= load - goal)
             ctx.model.add(deviation >= goal - load)
             deviations.append(deviation)
@@ -63,7 +65,7 @@ def build(ctx: ModelContext) -> list[Term]:
         maxima.append(largest)
     if not deviations:
         return []
-    terms = [Term("person_fairness.sum", sum(deviations))]
+    terms = [Term("person_fairness.sum", cp_model.LinearExpr.sum(deviations))]
     if maxima:
-        terms.insert(0, Term("person_fairness.max", sum(maxima)))
+        terms.insert(0, Term("person_fairness.max", cp_model.LinearExpr.sum(maxima)))
     return terms

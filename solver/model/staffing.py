@@ -7,6 +7,8 @@ minimises the total number of missing duties. Otherwise staffing is hard.
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
 from solver.model.context import ModelContext, Penalty, RuleGroup, Term
 
 NAME = "Staffing of every shift"
@@ -23,10 +25,10 @@ def build(ctx: ModelContext) -> list[Term]:
         assigned = list(ctx.duties.by_shift.get(shift.id, {}).values())
         group = RuleGroup(NAME, role=shift.role, shift=shift.id)
         if not soft:
-            ctx.add(sum(assigned) == shift.staff, group)
+            ctx.add(cp_model.LinearExpr.sum(assigned) == shift.staff, group)
             continue
         shortfall = ctx.model.new_int_var(0, shift.staff, f"shortfall[{shift.id}]")
-        ctx.add(sum(assigned) + shortfall == shift.staff, group)
+        ctx.add(cp_model.LinearExpr.sum([*assigned, shortfall]) == shift.staff, group)
         penalties.append(
             Penalty(rule="coverage", expr=shortfall, shift=shift.id, detail="missing duties")
         )
