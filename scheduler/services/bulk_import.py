@@ -218,6 +218,9 @@ def import_people(
                     prefix=prefix,
                 )
                 result.created += 1
+        except Conflict as error:
+            hint = "; import with mode=upsert to update existing people" if mode == "create" else ""
+            problems.add(prefix, Conflict(error.detail + hint))
         except DomainError as error:
             problems.add(prefix, error)
     problems.raise_any(session)
