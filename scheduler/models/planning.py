@@ -278,6 +278,7 @@ class PersonUpdate(SQLModel):
 class PersonPublic(PersonBase):
     id: int
     cooperation_id: int
+    name: str  # scenario files allow any name; the answer shows what is stored
 
 
 class Person(SQLModel, table=True):
@@ -336,6 +337,7 @@ class RolePublic(RoleBase):
     id: int
     cooperation_id: int
     position: int
+    name: str  # scenario files allow any name; the answer shows what is stored
 
 
 class Role(SQLModel, table=True):
