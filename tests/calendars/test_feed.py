@@ -29,11 +29,11 @@ def render(duties: list[FeedDuty], **overrides: Any) -> bytes:
     return render_feed(**fields)
 
 
-def events(body: bytes) -> list[icalendar.Event]:
+def events(body: bytes) -> list[icalendar.Component]:
     return list(icalendar.Calendar.from_ical(body).walk("VEVENT"))
 
 
-def local_start(event: icalendar.Event) -> datetime:
+def local_start(event: icalendar.Component) -> datetime:
     start: datetime = event.decoded("dtstart")
     return start.astimezone(BRUSSELS).replace(tzinfo=None)
 
@@ -145,7 +145,8 @@ class TestWords:
             render([duty(WINTER, kind="role", people=(JAN, AN))], kind="role", language="en")
         )
         assert str(event["SUMMARY"]) == (
-            "Officier van wacht: Jan Peeters (HH) · +32 470 11 22 33, An Claes (RT) · +32 470 44 55 66"
+            "Officier van wacht: Jan Peeters (HH) · +32 470 11 22 33, "
+            "An Claes (RT) · +32 470 44 55 66"
         )
         description = str(event["DESCRIPTION"])
         assert "From: Mon 5 Jan 2026 08:00" in description

@@ -141,9 +141,8 @@ def radicale(tmp_path: Path) -> Iterator[str]:
                 break
             except httpx.TransportError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"Radicale did not start: {server.stderr.read() if server.stderr else ''}"
-                    ) from None
+                    errors = server.stderr.read().decode() if server.stderr else ""
+                    raise RuntimeError(f"Radicale did not start: {errors}") from None
                 time.sleep(0.1)
         yield url
     finally:
