@@ -173,11 +173,12 @@ def describe(
             )
         elif group.rule == max_duties.NAME and group.role is not None:
             role = scenario.role(group.role)
-            limits = ", ".join(
-                f"{rule.count} per {format_duration(rule.window)}" for rule in role.max_duties
+            limits = " and ".join(
+                f"{rule.count} {group.role} duties per {format_duration(rule.window)}"
+                for rule in role.max_duties
             )
             parts.append(
-                f"at most {limits} {group.role} duties for {group.person}"
+                f"at most {limits} for {group.person}"
                 f"{_history_note(expanded, group.person, group.role)}"
             )
         elif group.rule == weekends.NAME and rules.weekends is not None:

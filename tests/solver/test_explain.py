@@ -7,7 +7,7 @@ from solver.explain import certain_infeasibility, explain_infeasible, scenario_c
 from solver.fairness import fairness_targets
 from solver.shifts import ExpandedScenario
 from solver.solve import solve
-from tests.solver.conftest import make_expanded, make_person, make_scenario
+from tests.solver.conftest import make_expanded, make_person, make_role, make_scenario
 
 
 def explained(expanded: ExpandedScenario) -> str:
@@ -76,3 +76,19 @@ def test_precheck_findings_prove_infeasibility_only_when_coverage_is_hard() -> N
     findings = ["OVW 2026-03-02 08:00 → no eligible person"]
     assert certain_infeasibility(make_expanded(priorities=[]), findings) == findings
     assert certain_infeasibility(make_expanded(priorities=["coverage"]), findings) == []
+
+
+def test_pins_beyond_a_duty_limit_name_the_limit_and_the_role() -> None:
+    role = make_role(
+        "D",
+        rrule="FREQ=DAILY",
+        start="08:00",
+        duration="PT8H",
+        max_duties=[{"count": 2, "window": "P7D"}],
+        min_gap="PT1H",
+    )
+    pins = [{"shift": f"D@2026-03-0{day}T08:00", "person": "hh-01"} for day in (2, 3, 4)]
+    text = explained(make_expanded(roles=[role], fixed=pins, priorities=["coverage"]))
+    assert "at most 2 D duties per 7 days for hh-01" in text
+    assert text.count("fixed pin") == 3
+    assert "minimum gap" not in text
