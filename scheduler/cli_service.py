@@ -17,16 +17,31 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, col, select
 
 from scheduler import audit
-from scheduler.auth import create_api_token, create_user, find_user, revoke_api_token
+from scheduler.auth import (
+    create_api_token,
+    create_user,
+    find_user,
+    load_actor,
+    revoke_api_token,
+)
 from scheduler.config import get_settings
 from scheduler.db import make_engine
 from scheduler.errors import DomainError, Invalid
 from scheduler.migrate import upgrade
-from scheduler.models import USER_ROLES, ApiToken, Cooperation, Person, User, UserZone, Zone
+from scheduler.models import (
+    USER_ROLES,
+    ApiToken,
+    Cooperation,
+    Person,
+    RotaVersion,
+    User,
+    UserZone,
+    Zone,
+)
 from scheduler.services import scenarios as service
 from solver.scenario import Scenario, ScenarioError, dump_scenario, read_data_file
 
@@ -218,12 +233,14 @@ def setup_demo(*, session: Session, scenario: Scenario) -> DemoSetup:
     return DemoSetup(cooperation=cooperation, planner=planner, officer=officer, tokens=tokens)
 
 
-def demo_instructions(setup: DemoSetup, *, base_url: str, scenario: Scenario) -> list[str]:
+def demo_instructions(
+    setup: DemoSetup, *, base_url: str, scenario: Scenario, version_id: int | None = None
+) -> list[str]:
     """What ``permanence demo`` prints: the tokens and ready-to-paste requests."""
     api = f"{base_url}/api/v1/cooperations/{setup.cooperation.id}"
     four_weeks_later = min(scenario.horizon.start + timedelta(weeks=4), scenario.horizon.end)
     width = max(len(name) for name in setup.tokens)
-    lines = [
+    lines: list[str] = [
         f"Demo cooperation '{setup.cooperation.name}' (id {setup.cooperation.id}, "
         f"slug {setup.cooperation.slug}) loaded into {_shown(_database_url())}.",
         "",
@@ -238,6 +255,20 @@ def demo_instructions(setup: DemoSetup, *, base_url: str, scenario: Scenario) ->
         f'"{api}/scenario?start={scenario.horizon.start}&end={four_weeks_later}&format=yaml"',
         f"  # the cooperation, as {setup.officer}",
         f'  curl -H "Authorization: Bearer {setup.tokens[setup.officer]}" {api}',
+    ]
+    if version_id is not None:
+        lines += [
+            "  # who is on call at the first handover of the year, and who is next",
+            f'  curl -H "Authorization: Bearer {setup.tokens[setup.officer]}" '
+            f'"{api}/oncall?at={scenario.horizon.start}T08:00"',
+            "  # the published rota's first four weeks of OVW, and its fairness report",
+            f'  curl -H "Authorization: Bearer {setup.tokens[setup.planner]}" '
+            f'"{api}/rotas/{version_id}?role=OVW&from={scenario.horizon.start}'
+            f'&to={four_weeks_later}"',
+            f'  curl -H "Authorization: Bearer {setup.tokens[setup.planner]}" '
+            f"{api}/rotas/{version_id}/fairness",
+        ]
+    lines += [
         "",
         f"API documentation: {base_url}/docs",
     ]
@@ -425,10 +456,18 @@ def register(app: typer.Typer) -> None:
     def serve_command(
         host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
         port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+        worker: Annotated[
+            bool,
+            typer.Option(
+                "--worker/--no-worker",
+                help="Also run one generation worker in this process (the embedded default); "
+                "use --no-worker when workers run apart (permanence worker)",
+            ),
+        ] = True,
     ) -> None:
-        """Migrate the database, then serve the HTTP API."""
+        """Migrate the database, then serve the HTTP API (and a generation worker)."""
         upgrade(_database_url())
-        _serve(host, port)
+        _serve(host, port, with_worker=worker)
 
     @app.command("demo")
     def demo_command(
@@ -441,6 +480,13 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option(help="Only write the demo scenario to this file (.yaml or .json)"),
         ] = None,
+        plan: Annotated[
+            bool,
+            typer.Option("--plan/--no-plan", help="Generate and publish the year's rota"),
+        ] = True,
+        plan_seconds: Annotated[
+            float, typer.Option(help="Time limit of the solver for the demo rota", min=1)
+        ] = 30,
     ) -> None:
         """Load the demo cooperation (two zones, 2026), print tokens and example requests, serve."""
         from solver.demo import demo_scenario
@@ -452,15 +498,77 @@ def register(app: typer.Typer) -> None:
             return
         with _session() as session:
             setup = setup_demo(session=session, scenario=scenario)
+        version_id = None
+        if plan:
+            typer.echo(f"Planning {scenario.horizon.start} → {scenario.horizon.end} …")
+            with _session() as session:
+                version = plan_demo_rota(
+                    session=session, setup=setup, scenario=scenario, time_limit=plan_seconds
+                )
+            version_id = version.id
+            rota = version.rota or {}
+            typer.echo(
+                f"Published rota version {version.id}: {rota.get('status')}, "
+                f"{len(rota.get('assignments', []))} duties, "
+                f"{len(rota.get('uncovered', []))} uncovered shifts."
+            )
         base_url = f"http://{host}:{port}"
-        for line in demo_instructions(setup, base_url=base_url, scenario=scenario):
+        instructions = demo_instructions(
+            setup, base_url=base_url, scenario=scenario, version_id=version_id
+        )
+        for line in instructions:
             typer.echo(line)
         if serve:
             typer.echo(f"\nServing on {base_url} (Ctrl+C to stop)")
-            _serve(host, port)
+            _serve(host, port, with_worker=True)
 
 
-def _serve(host: str, port: int) -> None:
+def plan_demo_rota(
+    *, session: Session, setup: DemoSetup, scenario: Scenario, time_limit: float
+) -> RotaVersion:
+    """Generate the demo horizon through the real job path (a worker, a solver process)
+    and publish it."""
+    from scheduler.services import jobs, rotas
+    from scheduler.worker import Worker
+
+    cooperation_id = setup.cooperation.id
+    assert cooperation_id is not None
+    admin = load_actor(session, find_user(session=session, username="admin"))
+    job = jobs.create_job(
+        session=session,
+        actor=admin,
+        cooperation_id=cooperation_id,
+        request=jobs.GenerationRequest(
+            start=scenario.horizon.start, end=scenario.horizon.end, time_limit=time_limit
+        ),
+    )
+    assert job.id is not None
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    Worker(engine).run_once()
+    job = jobs.load_job(session, job.id)
+    if job.status != "succeeded" or job.result_version_id is None:
+        raise _fail("demo", Invalid(f"the demo rota could not be planned: {job.error}"))
+    return rotas.publish_version(
+        session=session,
+        actor=admin,
+        cooperation_id=cooperation_id,
+        version_id=job.result_version_id,
+    )
+
+
+def _serve(host: str, port: int, *, with_worker: bool) -> None:
     import uvicorn
 
-    uvicorn.run("scheduler.app:create_app", factory=True, host=host, port=port)
+    from scheduler.db import get_engine
+    from scheduler.worker import Worker, start_in_thread
+
+    worker = Worker(get_engine()) if with_worker else None
+    thread = start_in_thread(worker) if worker else None
+    try:
+        uvicorn.run("scheduler.app:create_app", factory=True, host=host, port=port)
+    finally:
+        # uvicorn returns on SIGINT/SIGTERM: stop the worker, re-queueing a running solve.
+        if worker is not None and thread is not None:
+            worker.stop()
+            thread.join(timeout=30)

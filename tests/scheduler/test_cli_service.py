@@ -252,14 +252,14 @@ class TestDemo:
     def test_demo_loads_the_same_data_every_run_with_fresh_tokens(
         self, database: str, cli_engine: Engine
     ) -> None:
-        first = run("demo", "--no-serve", "--port", "8123")
+        first = run("demo", "--no-serve", "--no-plan", "--port", "8123")
         assert first.exit_code == 0, first.output
         first_tokens = dict(TOKEN.findall(first.stdout))
         assert set(first_tokens) == {"admin", "planner-hh", "officer-hh-01"}
         assert "http://127.0.0.1:8123/docs" in first.stdout
         assert re.search(r"curl -H \"Authorization: Bearer pmt_\S+\" \S+/people", first.stdout)
 
-        second = run("demo", "--no-serve")
+        second = run("demo", "--no-serve", "--no-plan")
         assert second.exit_code == 0, second.output
         second_tokens = dict(TOKEN.findall(second.stdout))
         scenario = demo_scenario()
@@ -339,7 +339,10 @@ def test_the_installed_command_refuses_a_bad_file(tmp_path: Path) -> None:
 def test_demo_then_serve_answers_with_the_printed_token(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     port = free_port()
-    demo = command("demo", "--no-serve", "--port", str(port), database_url=url, cwd=tmp_path)
+    demo = command(
+        "demo", "--no-serve", "--plan-seconds", "20", "--port", str(port),
+        database_url=url, cwd=tmp_path,
+    )  # fmt: skip
     assert demo.returncode == 0, demo.stderr
     people_request = re.search(
         r'curl -H "Authorization: Bearer (pmt_\S+)" (http://\S+/people)', demo.stdout
@@ -371,6 +374,31 @@ def test_demo_then_serve_answers_with_the_printed_token(tmp_path: Path) -> None:
         body = response.json()
         assert body["count"] == len(demo_scenario().people)
         assert {person["code"] for person in body["data"]} >= {"hh-01", "rt-01"}
+
+        # The demo published a rota: the control room sees who is on call.
+        headers = {"Authorization": f"Bearer {token}"}
+        api = people_url.removesuffix("/people")
+        on_call = httpx.get(f"{api}/oncall?at=2026-01-05T08:00", headers=headers, timeout=10)
+        roles = {role["role"]: role for role in on_call.json()["roles"]}
+        assert len(roles["OVW"]["now"]) == 1
+
+        # serve runs a generation worker too: a queued job gets done.
+        job = httpx.post(
+            f"{api}/rotas",
+            json={"start": "2026-02-02", "end": "2026-03-02", "time_limit": 5},
+            headers=headers,
+            timeout=10,
+        )
+        assert job.status_code == 202, job.text
+        job_url = f"http://127.0.0.1:{port}{job.json()['url']}"
+        deadline = time.monotonic() + 60
+        while (state := httpx.get(job_url, headers=headers, timeout=10).json())["status"] in (
+            "queued",
+            "running",
+        ):
+            assert time.monotonic() < deadline, state
+            time.sleep(0.3)
+        assert state["status"] == "succeeded", state
     finally:
         server.terminate()
         try:
