@@ -7,18 +7,30 @@ If-None-Match / If-Modified-Since with 304 so a refresh costs almost nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from scheduler.api.deps import CurrentActor, SessionDep
+from scheduler.models.types import utcnow
 from scheduler.services import feeds
 
 router = APIRouter(tags=["feeds"])
 
 CACHE_CONTROL = "private, max-age=300"
+
+
+def get_clock() -> Callable[[], datetime]:
+    """What "now" is for a feed's window; tests override it to stand in a planned month."""
+    return utcnow
+
+
+Clock = Annotated[Callable[[], datetime], Depends(get_clock)]
 
 
 @router.get("/cooperations/{cooperation_id}/feeds")
@@ -71,12 +83,12 @@ def revoke_feed(
 
 
 @router.api_route("/feeds/{token}.ics", methods=["GET", "HEAD"], response_class=Response)
-def serve_feed(request: Request, token: str) -> Response:
+def serve_feed(request: Request, token: str, clock: Clock) -> Response:
     """The feed as text/calendar; no login: the token is the capability."""
     engine: Engine = request.app.state.engine
     # A session of its own rather than the shared dependency: this is the hot path.
     with Session(engine, expire_on_commit=False) as session:
-        feed = feeds.serve_feed(session=session, token=token)
+        feed = feeds.serve_feed(session=session, token=token, now=clock())
     headers = {
         "ETag": feed.etag,
         "Last-Modified": format_datetime(feed.last_modified, usegmt=True),
