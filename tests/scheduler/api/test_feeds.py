@@ -36,7 +36,8 @@ def make_feed(api: TestClient, planning: Planning, actor: Actor, **body: Any) ->
 
 
 def path_of(feed: dict[str, Any]) -> str:
-    return "/" + feed["url"].split("/", 3)[3]
+    url: str = feed["url"]
+    return "/" + url.split("/", 3)[3]
 
 
 class TestManaging:
