@@ -20,6 +20,7 @@ from scheduler.api import (
     roles,
     rotas,
     scenarios,
+    swaps,
     zones,
 )
 from scheduler.db import get_engine
@@ -53,6 +54,7 @@ def create_app(*, engine: Engine | None = None) -> FastAPI:
         scenarios,
         rotas,
         feeds,
+        swaps,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
 

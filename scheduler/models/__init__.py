@@ -20,6 +20,12 @@ from scheduler.models.service import (
     FeedToken,
     GenerationJob,
     RotaVersion,
+)
+from scheduler.models.swaps import (
+    NotificationOutbox,
+    SwapApproval,
+    SwapDutyLock,
+    SwapPolicy,
     SwapRequest,
 )
 
@@ -34,6 +40,7 @@ __all__ = [
     "FeedToken",
     "GenerationJob",
     "HistoryDuty",
+    "NotificationOutbox",
     "Person",
     "PersonHistoryLoad",
     "Pin",
@@ -41,6 +48,9 @@ __all__ = [
     "Role",
     "RotaVersion",
     "ShiftOverride",
+    "SwapApproval",
+    "SwapDutyLock",
+    "SwapPolicy",
     "SwapRequest",
     "User",
     "UserZone",

@@ -1,4 +1,4 @@
-"""Service state: rota versions and their duties, generation jobs, swaps and feed tokens.
+"""Service state: rota versions and their duties, generation jobs and feed tokens.
 
 Later features fill these tables; they live in the first migration so the
 schema's shape is settled early and every database starts from the same place.
@@ -93,30 +93,6 @@ class GenerationJob(SQLModel, table=True):
     started_at: datetime | None = Field(default=None)
     heartbeat_at: datetime | None = Field(default=None)
     finished_at: datetime | None = Field(default=None)
-
-
-class SwapRequest(SQLModel, table=True):
-    """An officer's request to swap, give away, or have a duty (partly) covered."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    cooperation_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("cooperation.id", ondelete="CASCADE"), nullable=False, index=True
-        )
-    )
-    kind: str = Field(max_length=16)  # swap | giveaway | open | partial
-    status: str = Field(default="open", max_length=16, index=True)
-    version_id: int = Field(foreign_key="rotaversion.id")
-    shift: str = Field(max_length=64)
-    requester_id: int = Field(foreign_key="person.id")
-    target_id: int | None = Field(default=None, foreign_key="person.id")
-    counter_shift: str | None = Field(default=None, max_length=64)
-    cover_start: datetime | None = Field(default=None)
-    cover_end: datetime | None = Field(default=None)
-    message: str | None = None
-    expires_at: datetime | None = Field(default=None)
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class FeedToken(SQLModel, table=True):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 08:08:41.010350
+Create Date: 2026-11-27 08:15:24.260721
 """
 
 from collections.abc import Sequence
@@ -92,6 +92,15 @@ def upgrade() -> None:
             batch_op.f("ix_shiftoverride_cooperation_id"), ["cooperation_id"], unique=False
         )
 
+    op.create_table(
+        "swappolicy",
+        sa.Column("cooperation_id", sa.Integer(), nullable=False),
+        sa.Column("approval", sa.String(length=16), nullable=False),
+        sa.Column("each_zone", sa.Boolean(), nullable=False),
+        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["cooperation_id"], ["cooperation.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("cooperation_id"),
+    )
     op.create_table(
         "zone",
         sa.Column("code", sa.String(length=32), nullable=False),
@@ -441,16 +450,40 @@ def upgrade() -> None:
         sa.Column("shift", sa.String(length=64), nullable=False),
         sa.Column("requester_id", sa.Integer(), nullable=False),
         sa.Column("target_id", sa.Integer(), nullable=True),
+        sa.Column("taker_id", sa.Integer(), nullable=True),
         sa.Column("counter_shift", sa.String(length=64), nullable=True),
         sa.Column("cover_start", UTCDateTime(), nullable=True),
         sa.Column("cover_end", UTCDateTime(), nullable=True),
-        sa.Column("message", sa.String(), nullable=True),
+        sa.Column("starts_at", UTCDateTime(), nullable=False),
+        sa.Column("message", sa.String(length=2000), nullable=True),
         sa.Column("expires_at", UTCDateTime(), nullable=True),
+        sa.Column("zones", sa.JSON(), nullable=False),
+        sa.Column("problems", sa.JSON(), nullable=False),
+        sa.Column("applied_version_id", sa.Integer(), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.Column("decided_at", UTCDateTime(), nullable=True),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["applied_version_id"],
+            ["rotaversion.id"],
+        ),
         sa.ForeignKeyConstraint(["cooperation_id"], ["cooperation.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["app_user.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"],
+            ["app_user.id"],
+        ),
+        sa.ForeignKeyConstraint(
             ["requester_id"],
+            ["person.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["taker_id"],
             ["person.id"],
         ),
         sa.ForeignKeyConstraint(
@@ -467,12 +500,107 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_swaprequest_cooperation_id"), ["cooperation_id"], unique=False
         )
+        batch_op.create_index(
+            batch_op.f("ix_swaprequest_requester_id"), ["requester_id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_swaprequest_status"), ["status"], unique=False)
+        batch_op.create_index(batch_op.f("ix_swaprequest_target_id"), ["target_id"], unique=False)
+
+    op.create_table(
+        "notificationoutbox",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("cooperation_id", sa.Integer(), nullable=False),
+        sa.Column("event", sa.String(length=32), nullable=False),
+        sa.Column("swap_request_id", sa.Integer(), nullable=True),
+        sa.Column("recipient_person_id", sa.Integer(), nullable=True),
+        sa.Column("recipient_user_id", sa.Integer(), nullable=True),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("sent_at", UTCDateTime(), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.String(length=2000), nullable=True),
+        sa.ForeignKeyConstraint(["cooperation_id"], ["cooperation.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["recipient_person_id"], ["person.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["recipient_user_id"], ["app_user.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["swap_request_id"], ["swaprequest.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("notificationoutbox", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_notificationoutbox_cooperation_id"), ["cooperation_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_notificationoutbox_created_at"), ["created_at"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_notificationoutbox_sent_at"), ["sent_at"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_notificationoutbox_swap_request_id"), ["swap_request_id"], unique=False
+        )
+
+    op.create_table(
+        "swapapproval",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("request_id", sa.Integer(), nullable=False),
+        sa.Column("zone", sa.String(length=32), nullable=False),
+        sa.Column("approved_by_id", sa.Integer(), nullable=True),
+        sa.Column("approved_at", UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["approved_by_id"],
+            ["app_user.id"],
+        ),
+        sa.ForeignKeyConstraint(["request_id"], ["swaprequest.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("request_id", "zone"),
+    )
+    with op.batch_alter_table("swapapproval", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_swapapproval_request_id"), ["request_id"], unique=False
+        )
+
+    op.create_table(
+        "swapdutylock",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("cooperation_id", sa.Integer(), nullable=False),
+        sa.Column("shift", sa.String(length=64), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("request_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["cooperation_id"], ["cooperation.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["person.id"],
+        ),
+        sa.ForeignKeyConstraint(["request_id"], ["swaprequest.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("cooperation_id", "shift", "person_id"),
+    )
+    with op.batch_alter_table("swapdutylock", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_swapdutylock_request_id"), ["request_id"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("swapdutylock", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_swapdutylock_request_id"))
+
+    op.drop_table("swapdutylock")
+    with op.batch_alter_table("swapapproval", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_swapapproval_request_id"))
+
+    op.drop_table("swapapproval")
+    with op.batch_alter_table("notificationoutbox", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notificationoutbox_swap_request_id"))
+        batch_op.drop_index(batch_op.f("ix_notificationoutbox_sent_at"))
+        batch_op.drop_index(batch_op.f("ix_notificationoutbox_created_at"))
+        batch_op.drop_index(batch_op.f("ix_notificationoutbox_cooperation_id"))
+
+    op.drop_table("notificationoutbox")
     with op.batch_alter_table("swaprequest", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_swaprequest_target_id"))
         batch_op.drop_index(batch_op.f("ix_swaprequest_status"))
+        batch_op.drop_index(batch_op.f("ix_swaprequest_requester_id"))
         batch_op.drop_index(batch_op.f("ix_swaprequest_cooperation_id"))
 
     op.drop_table("swaprequest")
@@ -549,6 +677,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_zone_cooperation_id"))
 
     op.drop_table("zone")
+    op.drop_table("swappolicy")
     with op.batch_alter_table("shiftoverride", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_shiftoverride_cooperation_id"))
 
