@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -179,10 +179,13 @@ class SwapWorld:
         return validate_rota(expand(scenario), rota.assignments, uncovered_allowed=False)
 
 
-def publish_rota(planning: Planning, pairs: list[tuple[str, str]]) -> RotaVersion:
+def publish_rota(
+    planning: Planning, pairs: list[tuple[str, str]], *, start: date = START, end: date = END
+) -> RotaVersion:
+    """Publish a hand-written rota of ``(shift, person)`` pairs for the horizon."""
     with planning.session() as session:
         scenario = generation_scenario(
-            session, cooperation_id=planning.cooperation_id, start=START, end=END, now=NOW
+            session, cooperation_id=planning.cooperation_id, start=start, end=end, now=NOW
         )
         expanded = expand(scenario)
         zone_of = {person.id: person.zone for person in scenario.people}
@@ -202,8 +205,8 @@ def publish_rota(planning: Planning, pairs: list[tuple[str, str]]) -> RotaVersio
         version = store_version(
             session,
             cooperation_id=planning.cooperation_id,
-            horizon_start=START,
-            horizon_end=END,
+            horizon_start=start,
+            horizon_end=end,
             rota=rota,
             source="import",
         )
