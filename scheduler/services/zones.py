@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from scheduler import audit
 from scheduler.auth import Actor
 from scheduler.errors import Conflict
-from scheduler.models import Person, Zone
+from scheduler.models import Assignment, Person, Role, RotaVersion, Zone
 from scheduler.models.planning import ZoneCreate, ZoneUpdate
 from scheduler.services.common import get_scoped, page
 from scheduler.services.cooperations import get_cooperation
@@ -41,6 +41,29 @@ def _ensure_code_free(
         raise Conflict(f"zone '{code}' already exists in this cooperation")
 
 
+def _rename_code(session: Session, zone: Zone, code: str) -> None:
+    """Rename a zone's code in the roles' zone shares too.
+
+    Rota versions keep the code a duty had when it was planned (published
+    versions never change), so a zone that already carries duties keeps its code.
+    """
+    _ensure_code_free(session, zone.cooperation_id, code, zone.id)
+    in_rotas = session.exec(
+        select(Assignment.id)
+        .join(RotaVersion, col(RotaVersion.id) == col(Assignment.version_id))
+        .where(RotaVersion.cooperation_id == zone.cooperation_id, Assignment.zone == zone.code)
+        .limit(1)
+    ).first()
+    if in_rotas is not None:
+        raise Conflict(f"zone {zone.code} has duties in rota versions; its code cannot change")
+    for role in session.exec(select(Role).where(Role.cooperation_id == zone.cooperation_id)):
+        if role.zone_shares and zone.code in role.zone_shares:
+            shares = dict(role.zone_shares)
+            shares[code] = shares.pop(zone.code)
+            role.zone_shares = shares
+            session.add(role)
+
+
 def create_zone(
     *, session: Session, actor: Actor, cooperation_id: int, zone_in: ZoneCreate
 ) -> Zone:
@@ -71,9 +94,9 @@ def update_zone(
     row = get_zone(session=session, actor=actor, cooperation_id=cooperation_id, zone_id=zone_id)
     actor.require_zone_planner(cooperation_id, zone_id, f"zone {row.code}")
     changes = zone_in.model_dump(exclude_unset=True, exclude_none=True)
-    if "code" in changes:
-        _ensure_code_free(session, cooperation_id, changes["code"], zone_id)
     before = audit.snapshot(row)
+    if "code" in changes and changes["code"] != row.code:
+        _rename_code(session, row, changes["code"])
     for field, value in changes.items():
         setattr(row, field, value)
     session.add(row)

@@ -6,7 +6,14 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from scheduler.models import AuditEvent
-from tests.factories import auth_headers, make_cooperation, make_person, make_user, make_zone
+from tests.factories import (
+    auth_headers,
+    make_cooperation,
+    make_person,
+    make_role,
+    make_user,
+    make_zone,
+)
 
 
 class TestCreateZone:
@@ -105,3 +112,62 @@ def test_no_token_is_401(client: TestClient, session: Session) -> None:
     response = client.get(f"/api/v1/cooperations/{cooperation.id}/zones")
     assert response.status_code == 401
     assert response.json()["title"] == "Not authenticated"
+
+
+class TestRenameZone:
+    def test_renaming_a_code_carries_the_roles_zone_shares(
+        self, client: TestClient, session: Session
+    ) -> None:
+        from scheduler.models import Role
+
+        cooperation = make_cooperation(session)
+        zone = make_zone(session, cooperation=cooperation, code="HH")
+        role = make_role(session, cooperation=cooperation)
+        role.zone_shares = {"HH": 1.0}
+        session.add(role)
+        session.commit()
+        admin = make_user(session, role="admin")
+        response = client.patch(
+            f"/api/v1/cooperations/{cooperation.id}/zones/{zone.id}",
+            json={"code": "HT"},
+            headers=auth_headers(session, admin),
+        )
+        assert response.status_code == 200, response.text
+        session.refresh(role)
+        assert session.get(Role, role.id).zone_shares == {"HT": 1.0}  # type: ignore[union-attr]
+
+    def test_a_zone_with_planned_duties_keeps_its_code(
+        self, client: TestClient, session: Session
+    ) -> None:
+        from datetime import UTC, date, datetime
+
+        from scheduler.models import Assignment, RotaVersion
+
+        cooperation = make_cooperation(session)
+        zone = make_zone(session, cooperation=cooperation, code="HH")
+        person = make_person(session, zone=zone)
+        version = RotaVersion(
+            cooperation_id=cooperation.id,  # type: ignore[arg-type]
+            horizon_start=date(2026, 1, 5),
+            horizon_end=date(2026, 1, 12),
+        )
+        session.add(version)
+        session.flush()
+        session.add(
+            Assignment(
+                version_id=version.id,  # type: ignore[arg-type]
+                shift="OVW@2026-01-05T08:00",
+                role="OVW",
+                person_id=person.id,  # type: ignore[arg-type]
+                zone="HH",
+                start=datetime(2026, 1, 5, 7, tzinfo=UTC),
+                end=datetime(2026, 1, 12, 7, tzinfo=UTC),
+                load=168,
+            )
+        )
+        session.commit()
+        admin = make_user(session, role="admin")
+        url = f"/api/v1/cooperations/{cooperation.id}/zones/{zone.id}"
+        headers = auth_headers(session, admin)
+        assert client.patch(url, json={"code": "HT"}, headers=headers).status_code == 409
+        assert client.patch(url, json={"name": "Renamed"}, headers=headers).status_code == 200
