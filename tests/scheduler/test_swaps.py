@@ -466,6 +466,24 @@ class TestPartialCover:
         assert world.holders("OVW@2026-03-09T08:00~2026-03-11T18:00") == ["rt-03"]
         assert world.validate_published() == []
 
+    def test_an_open_partial_cover_goes_to_whoever_accepts_first(self, world: SwapWorld) -> None:
+        request = world.create(
+            "hh-02",
+            kind="partial",
+            shift=OVW_9,
+            cover_start="2026-03-14T08:00",
+            cover_end="2026-03-16T08:00",
+        )
+        assert request.target is None and request.status == "open"
+        # hh-03 is on SB that Saturday: the cover would overlap it.
+        with pytest.raises(Invalid) as caught:
+            world.act("accept", world.officers["hh-03"], request.id)
+        assert "max_concurrent" in violation_rules(caught.value)
+        done = world.act("accept", world.officers["rt-03"], request.id)
+        assert done.status == "applied" and done.taker == "rt-03"
+        assert world.holders("OVW@2026-03-09T08:00~2026-03-14T08:00") == ["rt-03"]
+        assert world.validate_published() == []
+
     def test_a_range_outside_the_duty_is_refused(self, world: SwapWorld) -> None:
         with pytest.raises(Invalid) as caught:
             world.create(
@@ -612,6 +630,24 @@ class TestLifecycle:
         # one and keeps the swap.
         assert world.act("accept", world.officers["rt-03"], first.id).status == "applied"
         assert world.holders(OVW_9) == ["rt-03"] and world.holders(OVW_16) == ["rt-02"]
+
+
+def test_a_duty_reassigned_by_a_planner_since_the_request_is_a_conflict(
+    world: SwapWorld,
+) -> None:
+    from scheduler.services.rotas import DutyEdit, edit_version
+
+    request = giveaway(world, OVW_9, "hh-02", "rt-02")
+    with world.session() as session:
+        edit_version(
+            session=session,
+            actor=world.planning.planner_hh,
+            cooperation_id=world.cooperation_id,
+            version_id=world.published().id,  # type: ignore[arg-type]
+            edit=DutyEdit(action="reassign", shift=OVW_9, person="rt-03"),
+        )
+    with pytest.raises(Conflict, match="no longer holds"):
+        world.act("accept", world.officers["rt-02"], request.id)
 
 
 class TestExpiry:
