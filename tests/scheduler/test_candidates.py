@@ -4,7 +4,7 @@ and why everyone else cannot (planners only). The rota is the one of ``test_swap
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -73,3 +73,68 @@ class TestCandidates:
             candidates_for(swap_world, "OVW@2026-03-10T08:00")
         with pytest.raises(Invalid):
             candidates_for(swap_world, "not-a-shift")
+
+
+@pytest.mark.slow
+def test_candidates_for_a_demo_duty_match_the_validator(committed_engine: Engine) -> None:
+    """On the demo data (four weeks solved): candidates are ranked by fairness, and giving
+    the duty to each candidate breaks no rule while each excluded person breaks theirs."""
+    from sqlmodel import select
+
+    from scheduler.models import RotaVersion
+    from scheduler.services.rotas import _publish, store_version
+    from scheduler.services.swaps import load_published
+    from solver.demo import demo_scenario
+    from solver.solve import solve
+    from tests.scheduler.conftest import import_planning
+
+    start, end = date(2026, 3, 2), date(2026, 3, 30)
+    scenario = demo_scenario(horizon_start=start, horizon_end=end)
+    planning = import_planning(committed_engine, scenario)
+    rota = solve(scenario, time_limit=8)
+    assert rota.status in ("OPTIMAL", "FEASIBLE")
+    with planning.session() as session:
+        version = store_version(
+            session,
+            cooperation_id=planning.cooperation_id,
+            horizon_start=start,
+            horizon_end=end,
+            rota=rota,
+            source="solver",
+        )
+        _publish(session, version, None)
+        session.commit()
+    duty = next(item for item in rota.assignments if item.role == "OVW")
+    with planning.session() as session:
+        result = duty_candidates(
+            session=session,
+            actor=planning.planner_hh,
+            cooperation_id=planning.cooperation_id,
+            shift=duty.shift,
+            now=NOW,
+        )
+        published = session.exec(select(RotaVersion).where(RotaVersion.status == "published")).one()
+        loaded = load_published(session, published, now=NOW)
+    assert result.holder == duty.person
+    deviations = [candidate.deviation for candidate in result.candidates]
+    assert result.candidates and deviations == sorted(deviations)
+    people = {person.id: person for person in scenario.people}
+    assert len(result.candidates) + len(result.excluded) == len(people) - 1
+    for excluded in result.excluded:
+        if "OBP" not in people[excluded.person].qualifications:
+            assert excluded.rule == "qualification"
+
+    def given_to(code: str) -> list[str]:
+        taker_zone = people[code].zone
+        changed = [
+            item.model_copy(update={"person": code, "zone": taker_zone})
+            if item.shift == duty.shift and item.person == duty.person
+            else item
+            for item in loaded.rota.assignments
+        ]
+        return [violation.rule for violation in loaded.new_violations(changed)]
+
+    for candidate in result.candidates:
+        assert given_to(candidate.person) == [], candidate.person
+    for excluded in result.excluded:
+        assert excluded.rule in given_to(excluded.person), excluded
