@@ -13,6 +13,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -25,8 +26,11 @@ router = APIRouter(tags=["feeds"])
 CACHE_CONTROL = "private, max-age=300"
 
 
-def get_clock() -> Callable[[], datetime]:
-    """What "now" is for a feed's window; tests override it to stand in a planned month."""
+async def get_clock() -> Callable[[], datetime]:
+    """What "now" is for a feed's window; tests override it to stand in a planned month.
+
+    Async so FastAPI calls it on the event loop instead of a worker thread (the hot path).
+    """
     return utcnow
 
 
@@ -83,12 +87,17 @@ def revoke_feed(
 
 
 @router.api_route("/feeds/{token}.ics", methods=["GET", "HEAD"], response_class=Response)
-def serve_feed(request: Request, token: str, clock: Clock) -> Response:
+async def serve_feed(request: Request, token: str, clock: Clock) -> Response:
     """The feed as text/calendar; no login: the token is the capability."""
     engine: Engine = request.app.state.engine
-    # A session of its own rather than the shared dependency: this is the hot path.
-    with Session(engine, expire_on_commit=False) as session:
-        feed = feeds.serve_feed(session=session, token=token, now=clock())
+    now = clock()
+    # The hot path: one indexed read on a plain connection (about 0.1 ms on SQLite) is
+    # cheaper than a hop to a worker thread, so it runs on the event loop. Rendering is
+    # not cheap, so a stale feed is rendered in a worker thread.
+    with engine.connect() as connection:
+        feed = feeds.cached_feed(connection, token=token, now=now)
+    if feed is None:
+        feed = await run_in_threadpool(_render, engine, token, now)
     headers = {
         "ETag": feed.etag,
         "Last-Modified": format_datetime(feed.last_modified, usegmt=True),
@@ -102,6 +111,11 @@ def serve_feed(request: Request, token: str, clock: Clock) -> Response:
     headers["Content-Length"] = str(len(feed.body))
     body = b"" if request.method == "HEAD" else feed.body
     return Response(body, headers=headers, media_type="text/calendar; charset=utf-8")
+
+
+def _render(engine: Engine, token: str, now: datetime) -> feeds.RenderedFeed:
+    with Session(engine, expire_on_commit=False) as session:
+        return feeds.serve_feed(session=session, token=token, now=now)
 
 
 def _not_modified(request: Request, feed: feeds.RenderedFeed) -> bool:

@@ -26,8 +26,9 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
+from sqlalchemy import bindparam, update
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -330,26 +331,48 @@ def window_start(now: datetime) -> date:
     return (now.astimezone(UTC) - WINDOW).date()
 
 
+# Only the columns serving needs, built once (no per-request statement building or
+# objects): this is what almost every request runs.
+_CACHED_FEED = (
+    sa_select(
+        col(FeedToken.id),
+        col(FeedToken.token_hash),
+        col(FeedToken.revoked_at),
+        col(FeedCache.body),
+        col(FeedCache.etag),
+        col(FeedCache.last_modified),
+        col(FeedCache.window_start),
+        col(FeedCache.stale),
+    )
+    .outerjoin(FeedCache, col(FeedCache.feed_token_id) == col(FeedToken.id))
+    .where(col(FeedToken.token_hash) == bindparam("token_hash"))
+)
+
+
+def cached_feed(connection: Connection, *, token: str, now: datetime) -> RenderedFeed | None:
+    """The cached feed behind ``token`` if it is fresh, ``None`` if it must be rendered.
+
+    One indexed read on a plain connection (no session, no objects): this is
+    what almost every request does. Unknown or revoked tokens raise ``NotFound``.
+    """
+    hashed = hash_token(token)
+    row = connection.execute(_CACHED_FEED, {"token_hash": hashed}).first()
+    # Found by hash; compared again in constant time, and revoked looks like unknown.
+    if row is None or not hmac.compare_digest(row.token_hash, hashed) or row.revoked_at is not None:
+        raise NotFound("no such feed")
+    if row.etag is not None and not row.stale and row.window_start == window_start(now):
+        return RenderedFeed(row.body, row.etag, row.last_modified)
+    return None
+
+
 def serve_feed(*, session: Session, token: str, now: datetime | None = None) -> RenderedFeed:
     """The feed behind ``token`` from the cache, rendered first if stale. Unknown → 404."""
     now = now or utcnow()
-    row = session.exec(
-        select(FeedToken, FeedCache)
-        .outerjoin(FeedCache, col(FeedCache.feed_token_id) == col(FeedToken.id))
-        .where(FeedToken.token_hash == hash_token(token))
-    ).first()
-    # Found by hash; compared again in constant time, and revoked looks like unknown.
-    if (
-        row is None
-        or not hmac.compare_digest(row[0].token_hash, hash_token(token))
-        or row[0].revoked_at is not None
-    ):
-        raise NotFound("no such feed")
-    feed, cached = row
-    window = window_start(now)
-    if cached is not None and not cached.stale and cached.window_start == window:
-        return RenderedFeed(cached.body, cached.etag, cached.last_modified)
-    return refresh_feed(session, feed, cached, now=now)
+    cached = cached_feed(session.connection(), token=token, now=now)
+    if cached is not None:
+        return cached
+    feed = session.exec(select(FeedToken).where(FeedToken.token_hash == hash_token(token))).one()
+    return refresh_feed(session, feed, session.get(FeedCache, feed.id), now=now)
 
 
 def refresh_feed(
