@@ -7,14 +7,15 @@ from datetime import date, datetime
 from sqlalchemy import Column, ForeignKey, Integer, LargeBinary
 from sqlmodel import Field, SQLModel
 
-from scheduler.models.types import utcnow
-
 
 class FeedCache(SQLModel, table=True):
     """The bytes of one feed token's feed as last rendered, and whether they are stale.
 
-    A publish marks the cooperation's feeds stale in its own transaction; the
-    next request re-renders once and every request after that is served from here.
+    Every feed token gets its row when it is made (empty and stale). A publish
+    marks the cooperation's rows stale and bumps their generation in its own
+    transaction; the next request re-renders once and every request after that
+    is served from here. A render stores its bytes only if the generation is
+    still the one it started from, so a publish during a render is never lost.
     """
 
     feed_token_id: int = Field(
@@ -25,11 +26,12 @@ class FeedCache(SQLModel, table=True):
             Integer, ForeignKey("cooperation.id", ondelete="CASCADE"), nullable=False, index=True
         )
     )
-    body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    etag: str = Field(max_length=80)
+    body: bytes = Field(default=b"", sa_column=Column(LargeBinary, nullable=False))
+    etag: str = Field(default="", max_length=80)
     # The newest of the feed's inputs; HTTP Last-Modified, which never moves backwards.
-    last_modified: datetime
+    last_modified: datetime | None = None
     # The first day the feed's window covered; a new day means a new render.
-    window_start: date
-    stale: bool = False
-    rendered_at: datetime = Field(default_factory=utcnow)
+    window_start: date | None = None
+    stale: bool = True
+    generation: int = 0
+    rendered_at: datetime | None = None

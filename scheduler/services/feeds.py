@@ -16,6 +16,7 @@ is a single indexed read.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import secrets
@@ -26,7 +27,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
@@ -179,6 +180,7 @@ def _new_token(
     )
     session.add(feed)
     session.flush()
+    session.add(FeedCache(feed_token_id=feed.id, cooperation_id=cooperation_id))  # type: ignore[arg-type]
     return feed, token
 
 
@@ -253,11 +255,10 @@ def rotate_feed(
     old = _owned_feed(session, actor, cooperation_id, feed_id)
     old.revoked_at = utcnow()
     session.add(old)
-    alarm = (
-        rotate.alarm_minutes
-        if rotate and "alarm_minutes" in rotate.model_fields_set
-        else (old.alarm_minutes)
-    )
+    alarm = old.alarm_minutes
+    if rotate is not None and "alarm_minutes" in rotate.model_fields_set:
+        alarm = rotate.alarm_minutes
+    _drop_cache(session, old)
     feed, token = _new_token(
         session,
         cooperation_id=cooperation_id,
@@ -286,6 +287,7 @@ def revoke_feed(*, session: Session, actor: Actor, cooperation_id: int, feed_id:
     before = _snapshot(feed)
     feed.revoked_at = utcnow()
     session.add(feed)
+    _drop_cache(session, feed)
     audit.record(
         session,
         actor=actor.user,
@@ -297,6 +299,10 @@ def revoke_feed(*, session: Session, actor: Actor, cooperation_id: int, feed_id:
         after=_snapshot(feed),
     )
     session.commit()
+
+
+def _drop_cache(session: Session, feed: FeedToken) -> None:
+    session.execute(delete(FeedCache).where(col(FeedCache.feed_token_id) == feed.id))
 
 
 def list_feeds(*, session: Session, actor: Actor, cooperation_id: int) -> list[FeedToken]:
@@ -322,7 +328,9 @@ def list_feeds(*, session: Session, actor: Actor, cooperation_id: int) -> list[F
 def mark_stale(session: Session, cooperation_id: int) -> None:
     """Mark the cooperation's rendered feeds stale; runs inside the publishing transaction."""
     session.execute(
-        update(FeedCache).where(col(FeedCache.cooperation_id) == cooperation_id).values(stale=True)
+        update(FeedCache)
+        .where(col(FeedCache.cooperation_id) == cooperation_id)
+        .values(stale=True, generation=col(FeedCache.generation) + 1)
     )
 
 
@@ -360,7 +368,7 @@ def cached_feed(connection: Connection, *, token: str, now: datetime) -> Rendere
     # Found by hash; compared again in constant time, and revoked looks like unknown.
     if row is None or not hmac.compare_digest(row.token_hash, hashed) or row.revoked_at is not None:
         raise NotFound("no such feed")
-    if row.etag is not None and not row.stale and row.window_start == window_start(now):
+    if row.etag and not row.stale and row.window_start == window_start(now):
         return RenderedFeed(row.body, row.etag, row.last_modified)
     return None
 
@@ -378,35 +386,44 @@ def serve_feed(*, session: Session, token: str, now: datetime | None = None) -> 
 def refresh_feed(
     session: Session, feed: FeedToken, cached: FeedCache | None, *, now: datetime
 ) -> RenderedFeed:
-    """Render ``feed`` and store it in the cache. Commits."""
+    """Render ``feed`` and store it in the cache unless a publish came in meanwhile. Commits."""
+    if cached is None:  # a token made before feeds had cache rows
+        cached = FeedCache(feed_token_id=feed.id, cooperation_id=feed.cooperation_id)  # type: ignore[arg-type]
+        session.add(cached)
+        with contextlib.suppress(IntegrityError):
+            session.commit()
+        session.rollback()
+        cached = session.get(FeedCache, feed.id)
+        assert cached is not None
+    generation, previous = cached.generation, cached.last_modified
     window = window_start(now)
     body, newest_input = render(session, feed, window)
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     last_modified = _whole_second(newest_input)
-    if cached is not None:
+    if previous is not None:
         if cached.etag == etag:
-            last_modified = cached.last_modified
-        elif last_modified <= cached.last_modified:
+            last_modified = previous
+        elif last_modified <= previous:
             # New bytes (the window moved, a contact changed): Last-Modified must still advance.
-            last_modified = max(_whole_second(now), cached.last_modified + timedelta(seconds=1))
-        cached.body, cached.etag, cached.last_modified = body, etag, last_modified
-        cached.window_start, cached.stale, cached.rendered_at = window, False, now
-    else:
-        cached = FeedCache(
-            feed_token_id=feed.id,  # type: ignore[arg-type]
-            cooperation_id=feed.cooperation_id,
+            last_modified = max(_whole_second(now), previous + timedelta(seconds=1))
+    # Stored only if no publish bumped the generation while this render read the history;
+    # otherwise the row stays stale and the next request renders again.
+    session.execute(
+        update(FeedCache)
+        .where(
+            col(FeedCache.feed_token_id) == feed.id,
+            col(FeedCache.generation) == generation,
+        )
+        .values(
             body=body,
             etag=etag,
             last_modified=last_modified,
             window_start=window,
+            stale=False,
             rendered_at=now,
         )
-    session.add(cached)
-    try:
-        session.commit()
-    except IntegrityError:
-        # Another process rendered the same feed at the same moment; its bytes are as good.
-        session.rollback()
+    )
+    session.commit()
     return RenderedFeed(body, etag, last_modified)
 
 

@@ -337,3 +337,41 @@ class TestCache:
             assert feeds.refresh_stale_feeds(session, now=NOW) == 1
             assert feeds.refresh_stale_feeds(session, now=NOW) == 0
         assert not cache_row(planning, role).stale
+
+    def test_a_publish_during_a_render_is_not_lost(self, planning: Planning) -> None:
+        publish(planning)
+        role = create(planning, planning.planner_hh, "role", "OVW")
+        with planning.session() as rendering:
+            feed = rendering.get(FeedToken, role.id)
+            started = rendering.get(FeedCache, role.id)
+            assert feed is not None and started is not None
+            # A publish commits after the render has read the cache row ...
+            with planning.session() as publishing:
+                feeds.mark_stale(publishing, planning.cooperation_id)
+                publishing.commit()
+            # ... so the render's bytes are served once but not stored as fresh.
+            assert feeds.refresh_feed(rendering, feed, started, now=NOW).body
+        assert cache_row(planning, role).stale
+        serve(planning, role)
+        assert not cache_row(planning, role).stale
+
+    def test_rotating_and_revoking_drop_the_cached_bytes(self, planning: Planning) -> None:
+        publish(planning)
+        links = create(planning, planning.officer, "person")
+        serve(planning, links)
+        with planning.session() as session:
+            rotated = feeds.rotate_feed(
+                session=session,
+                actor=planning.officer,
+                cooperation_id=planning.cooperation_id,
+                feed_id=links.id,
+            )
+            assert session.get(FeedCache, links.id) is None
+            assert session.get(FeedCache, rotated.id) is not None
+            feeds.revoke_feed(
+                session=session,
+                actor=planning.officer,
+                cooperation_id=planning.cooperation_id,
+                feed_id=rotated.id,
+            )
+            assert session.get(FeedCache, rotated.id) is None

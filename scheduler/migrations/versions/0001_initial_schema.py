@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 08:15:24.260721
+Create Date: 2026-11-27 08:20:51.301262
 """
 
 from collections.abc import Sequence
@@ -392,10 +392,11 @@ def upgrade() -> None:
         sa.Column("cooperation_id", sa.Integer(), nullable=False),
         sa.Column("body", sa.LargeBinary(), nullable=False),
         sa.Column("etag", sa.String(length=80), nullable=False),
-        sa.Column("last_modified", UTCDateTime(), nullable=False),
-        sa.Column("window_start", sa.Date(), nullable=False),
+        sa.Column("last_modified", UTCDateTime(), nullable=True),
+        sa.Column("window_start", sa.Date(), nullable=True),
         sa.Column("stale", sa.Boolean(), nullable=False),
-        sa.Column("rendered_at", UTCDateTime(), nullable=False),
+        sa.Column("generation", sa.Integer(), nullable=False),
+        sa.Column("rendered_at", UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(["cooperation_id"], ["cooperation.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["feed_token_id"], ["feedtoken.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("feed_token_id"),
