@@ -860,6 +860,14 @@ def create_request(
             counter = rota.duty(change.counter_shift, change.taker.code)
             assert counter is not None
             starts.append(rota.expanded.scenario.instant(counter.start))
+    else:
+        # Whoever takes it, the duty leaves its holder: a pinned duty cannot be offered.
+        released = rota.new_violations([item for item in rota.rota.assignments if item is not duty])
+        if released:
+            raise Invalid(
+                "offering this duty breaks " + "; ".join(item.message for item in released),
+                fields=[FieldProblem(item.rule, item.message) for item in released],
+            )
     starts_at = min(starts)
     if starts_at <= now:
         raise Invalid(

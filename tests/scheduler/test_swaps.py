@@ -364,6 +364,26 @@ class TestRefusedWithTheRuleNamed:
             assert session.exec(select(SwapDutyLock)).all() == []
 
 
+class TestPinnedDuties:
+    def test_a_duty_pinned_by_a_planner_cannot_be_traded(self, world: SwapWorld) -> None:
+        from scheduler.services.rotas import DutyEdit, edit_version
+
+        with world.session() as session:
+            edit_version(
+                session=session,
+                actor=world.planning.planner_hh,
+                cooperation_id=world.cooperation_id,
+                version_id=world.published().id,  # type: ignore[arg-type]
+                edit=DutyEdit(action="pin", shift=OVW_9, person="hh-02"),
+            )
+        with pytest.raises(Invalid) as caught:
+            world.create("hh-02", kind="open", shift=OVW_9)
+        assert violation_rules(caught.value) == {"fixed"}
+        with pytest.raises(Invalid) as caught:
+            giveaway(world, OVW_9, "hh-02", "rt-02")
+        assert violation_rules(caught.value) == {"fixed"}
+
+
 def make_absence_for(
     world: SwapWorld, code: str, start: datetime, end: datetime, reason: str
 ) -> None:
