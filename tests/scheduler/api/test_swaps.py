@@ -214,6 +214,36 @@ class TestSwapRoutes:
         none = api.get(url(swap_world, "/swaps"), params={"status": "applied"}, headers=planner_hh)
         assert none.json()["count"] == 0
 
+    def test_decline_cancel_and_reject_routes(self, api: TestClient, swap_world: SwapWorld) -> None:
+        swap_world.set_policy("planner")
+        giver = headers(swap_world, swap_world.officers["hh-02"])
+        taker = headers(swap_world, swap_world.officers["rt-02"])
+        planner = headers(swap_world, swap_world.planning.planner_rt)
+        body = {"kind": "giveaway", "shift": OVW_9, "target": "rt-02"}
+
+        def create() -> int:
+            response = api.post(url(swap_world, "/swaps"), json=body, headers=giver)
+            assert response.status_code == 201, response.text
+            return int(response.json()["id"])
+
+        first = create()
+        assert (
+            api.post(url(swap_world, f"/swaps/{first}/decline"), headers=giver).status_code == 403
+        )
+        declined = api.post(url(swap_world, f"/swaps/{first}/decline"), headers=taker)
+        assert declined.json()["status"] == "declined"
+        second = create()
+        cancelled = api.post(url(swap_world, f"/swaps/{second}/cancel"), headers=giver)
+        assert cancelled.json()["status"] == "cancelled"
+        third = create()
+        api.post(url(swap_world, f"/swaps/{third}/accept"), headers=taker)
+        rejected = api.post(url(swap_world, f"/swaps/{third}/reject"), headers=planner)
+        assert rejected.json()["status"] == "rejected"
+        shown = api.get(url(swap_world, f"/swaps/{third}"), headers=giver).json()
+        assert (shown["status"], shown["taker"]) == ("rejected", "rt-02")
+        outsider = headers(swap_world, swap_world.officers["rt-03"])
+        assert api.get(url(swap_world, f"/swaps/{third}"), headers=outsider).status_code == 404
+
     def test_candidates_route(self, api: TestClient, swap_world: SwapWorld) -> None:
         response = api.get(
             url(swap_world, f"/duties/{OVW_9}/candidates"),
