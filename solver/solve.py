@@ -21,7 +21,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -70,10 +70,12 @@ class _Snapshot:
 
 @dataclass
 class _Budget:
+    """The time budget shared by the tiers; wall time includes pre-check and build."""
+
     seconds: float
     deterministic: bool
+    started: float
     spent: float = 0.0
-    started: float = field(default_factory=time.perf_counter)
 
     def share(self, tiers_left: int) -> float:
         used = self.spent if self.deterministic else time.perf_counter() - self.started
@@ -186,6 +188,7 @@ def solve(
     budget = _Budget(
         seconds=time_limit if time_limit is not None else options.time_limit,
         deterministic=options.deterministic,
+        started=started,
     )
     tiers = [tier for tier in plan.tiers if plan.has_terms(tier)] or [FEASIBILITY]
     results: dict[str, TierResult] = {}
