@@ -184,11 +184,10 @@ def serve(url: str, port: int) -> None:
     """Run the app (feeds' clock at the start of the year) until killed."""
     import uvicorn
 
-    from scheduler.api.feeds import get_clock
     from scheduler.app import create_app
 
     app = create_app(engine=make_engine(url))
-    app.dependency_overrides[get_clock] = lambda: lambda: YEAR_START
+    app.state.feed_clock = lambda: YEAR_START
 
     # /healthz is a plain (threaded) route; the feed route is async, so the ceiling is
     # the faster of the two kinds of trivial route.

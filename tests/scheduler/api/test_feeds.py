@@ -11,7 +11,6 @@ import icalendar
 import pytest
 from fastapi.testclient import TestClient
 
-from scheduler.api.feeds import get_clock
 from scheduler.app import create_app
 from scheduler.auth import Actor
 from tests.scheduler.api.test_rotas import base, headers
@@ -23,7 +22,7 @@ from tests.scheduler.test_feeds import NOW, publish
 def api(planning: Planning) -> Iterator[TestClient]:
     app = create_app(engine=planning.engine)
     # The planned weeks are in March 2026: stand the feeds' clock just before them.
-    app.dependency_overrides[get_clock] = lambda: lambda: NOW
+    app.state.feed_clock = lambda: NOW
     with TestClient(app) as client:
         yield client
 
