@@ -13,6 +13,7 @@ from scheduler.api import (
     history,
     imports,
     me,
+    operations,
     overrides,
     people,
     pins,
@@ -55,11 +56,9 @@ def create_app(*, engine: Engine | None = None) -> FastAPI:
         rotas,
         feeds,
         swaps,
+        operations,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
-
-    @app.get("/healthz", tags=["operations"])
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    app.include_router(operations.probes)
 
     return app

@@ -561,10 +561,15 @@ def _serve(host: str, port: int, *, with_worker: bool) -> None:
     import uvicorn
 
     from scheduler.db import get_engine
+    from scheduler.periodic.runner import PeriodicRunner
     from scheduler.worker import Worker, start_in_thread
 
     worker = Worker(get_engine()) if with_worker else None
     thread = start_in_thread(worker) if worker else None
+    # The embedded default also runs the periodic jobs (as leader, when no other worker is).
+    periodic = PeriodicRunner(get_engine(), name=worker.name) if worker else None
+    if periodic is not None:
+        periodic.start()
     try:
         uvicorn.run("scheduler.app:create_app", factory=True, host=host, port=port)
     finally:
@@ -572,3 +577,5 @@ def _serve(host: str, port: int, *, with_worker: bool) -> None:
         if worker is not None and thread is not None:
             worker.stop()
             thread.join(timeout=30)
+        if periodic is not None:
+            periodic.stop()

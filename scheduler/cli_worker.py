@@ -1,8 +1,7 @@
-"""The ``permanence worker`` command: run generation workers without the web server."""
+"""The ``permanence worker`` command: generation jobs and the periodic jobs, no web server."""
 
 from __future__ import annotations
 
-import logging
 import signal
 from types import FrameType
 from typing import Annotated
@@ -25,16 +24,35 @@ def worker(
     stale_after: Annotated[
         float, typer.Option(help="Seconds without heartbeat before a running job is failed.")
     ] = 60.0,
+    periodic: Annotated[
+        bool,
+        typer.Option(
+            "--periodic/--no-periodic",
+            help="Also compete for the leader lease and run the periodic jobs when leading.",
+        ),
+    ] = True,
+    json_logs: Annotated[
+        bool, typer.Option("--json-logs/--text-logs", help="Log JSON lines (structured).")
+    ] = True,
 ) -> None:
-    """Claim and run generation jobs until stopped (SIGTERM or Ctrl-C re-queue a running job)."""
+    """Claim and run generation jobs, and (as leader) the periodic jobs, until stopped.
+
+    SIGTERM or Ctrl-C stop cleanly: a running solve is stopped and its job
+    re-queued, running periodic jobs finish, and the leader lease is released.
+    """
     from datetime import timedelta
 
+    from scheduler.periodic.logs import configure
+    from scheduler.periodic.runner import PeriodicRunner
     from scheduler.worker import Worker
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    upgrade(get_settings().database_url)
-    runner = Worker(
-        get_engine(), poll_interval=poll_interval, stale_after=timedelta(seconds=stale_after)
+    configure(structured=json_logs)
+    settings = get_settings()
+    upgrade(settings.database_url)
+    engine = get_engine()
+    runner = Worker(engine, poll_interval=poll_interval, stale_after=timedelta(seconds=stale_after))
+    periodic_runner = (
+        PeriodicRunner(engine, settings=settings, name=runner.name) if periodic else None
     )
 
     def shutdown(signum: int, frame: FrameType | None) -> None:
@@ -42,4 +60,10 @@ def worker(
 
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)
-    runner.run()
+    if periodic_runner is not None:
+        periodic_runner.start()
+    try:
+        runner.run()
+    finally:
+        if periodic_runner is not None:
+            periodic_runner.stop()

@@ -37,11 +37,22 @@ def _render_item(type_: str, item: Any, autogen_context: Any) -> str | Literal[F
     return False
 
 
+# APScheduler creates and owns its job store table; migrations neither create nor drop it.
+UNMANAGED_TABLES = {"apscheduler_jobs"}
+
+
+def _include_object(
+    item: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    return not (type_ == "table" and name in UNMANAGED_TABLES)
+
+
 def _run(connection: Any) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_item=_render_item,
+        include_object=_include_object,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies tables
         compare_type=True,
     )

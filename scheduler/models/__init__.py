@@ -2,6 +2,15 @@
 
 from scheduler.models.accounts import USER_ROLES, ApiToken, AuditEvent, User, UserZone
 from scheduler.models.feeds import FeedCache
+from scheduler.models.periodic import (
+    LeaderLease,
+    NotificationDelivery,
+    PeriodicMark,
+    PeriodicRun,
+    ReminderOptIn,
+    RollingPolicy,
+    WorkerHeartbeat,
+)
 from scheduler.models.planning import (
     Absence,
     Cooperation,
@@ -40,12 +49,18 @@ __all__ = [
     "FeedToken",
     "GenerationJob",
     "HistoryDuty",
+    "LeaderLease",
+    "NotificationDelivery",
     "NotificationOutbox",
+    "PeriodicMark",
+    "PeriodicRun",
     "Person",
     "PersonHistoryLoad",
     "Pin",
     "Preference",
+    "ReminderOptIn",
     "Role",
+    "RollingPolicy",
     "RotaVersion",
     "ShiftOverride",
     "SwapApproval",
@@ -54,6 +69,7 @@ __all__ = [
     "SwapRequest",
     "User",
     "UserZone",
+    "WorkerHeartbeat",
     "Zone",
     "ZoneHistoryLoad",
 ]

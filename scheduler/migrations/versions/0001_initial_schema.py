@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 08:20:51.301262
+Create Date: 2026-11-27 08:26:48.473497
 """
 
 from collections.abc import Sequence
@@ -56,6 +56,55 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_cooperation_slug"), ["slug"], unique=True)
 
     op.create_table(
+        "leader_lease",
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("holder", sa.String(length=128), nullable=False),
+        sa.Column("expires_at", UTCDateTime(), nullable=False),
+        sa.Column("acquired_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("name"),
+    )
+    op.create_table(
+        "periodicmark",
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("value", sa.String(length=200), nullable=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
+    )
+    with op.batch_alter_table("periodicmark", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_periodicmark_created_at"), ["created_at"], unique=False
+        )
+
+    op.create_table(
+        "periodicrun",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("job_id", sa.String(length=64), nullable=False),
+        sa.Column("trigger_key", sa.String(length=40), nullable=False),
+        sa.Column("scheduled_for", UTCDateTime(), nullable=False),
+        sa.Column("holder", sa.String(length=128), nullable=False),
+        sa.Column("started_at", UTCDateTime(), nullable=False),
+        sa.Column("finished_at", UTCDateTime(), nullable=True),
+        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("summary", sa.String(length=2000), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("job_id", "trigger_key"),
+    )
+    with op.batch_alter_table("periodicrun", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_periodicrun_job_id"), ["job_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_periodicrun_started_at"), ["started_at"], unique=False)
+
+    op.create_table(
+        "workerheartbeat",
+        sa.Column("name", sa.String(length=128), nullable=False),
+        sa.Column("started_at", UTCDateTime(), nullable=False),
+        sa.Column("beat_at", UTCDateTime(), nullable=False),
+        sa.Column("is_leader", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("name"),
+    )
+    with op.batch_alter_table("workerheartbeat", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_workerheartbeat_beat_at"), ["beat_at"], unique=False)
+
+    op.create_table(
         "role",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("cooperation_id", sa.Integer(), nullable=False),
@@ -77,6 +126,18 @@ def upgrade() -> None:
             batch_op.f("ix_role_cooperation_id"), ["cooperation_id"], unique=False
         )
 
+    op.create_table(
+        "rollingpolicy",
+        sa.Column("cooperation_id", sa.Integer(), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("ahead_weeks", sa.Integer(), nullable=False),
+        sa.Column("run_day", sa.Integer(), nullable=False),
+        sa.Column("auto_publish", sa.Boolean(), nullable=False),
+        sa.Column("time_limit", sa.Float(), nullable=True),
+        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["cooperation_id"], ["cooperation.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("cooperation_id"),
+    )
     op.create_table(
         "shiftoverride",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -269,6 +330,14 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_preference_person_id"), ["person_id"], unique=False)
 
+    op.create_table(
+        "reminderoptin",
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("hours_before", sa.Integer(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["person_id"], ["person.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("person_id"),
+    )
     op.create_table(
         "apitoken",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -581,8 +650,40 @@ def upgrade() -> None:
             batch_op.f("ix_swapdutylock_request_id"), ["request_id"], unique=False
         )
 
+    op.create_table(
+        "notificationdelivery",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("outbox_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("target", sa.String(length=500), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", UTCDateTime(), nullable=False),
+        sa.Column("last_error", sa.String(length=2000), nullable=True),
+        sa.Column("sent_at", UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["outbox_id"], ["notificationoutbox.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("outbox_id", "channel", "target"),
+    )
+    with op.batch_alter_table("notificationdelivery", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_notificationdelivery_next_attempt_at"), ["next_attempt_at"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_notificationdelivery_outbox_id"), ["outbox_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_notificationdelivery_status"), ["status"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("notificationdelivery", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notificationdelivery_status"))
+        batch_op.drop_index(batch_op.f("ix_notificationdelivery_outbox_id"))
+        batch_op.drop_index(batch_op.f("ix_notificationdelivery_next_attempt_at"))
+
+    op.drop_table("notificationdelivery")
     with op.batch_alter_table("swapdutylock", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_swapdutylock_request_id"))
 
@@ -638,6 +739,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_apitoken_user_id"))
 
     op.drop_table("apitoken")
+    op.drop_table("reminderoptin")
     with op.batch_alter_table("preference", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_preference_person_id"))
         batch_op.drop_index(batch_op.f("ix_preference_cooperation_id"))
@@ -683,10 +785,25 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_shiftoverride_cooperation_id"))
 
     op.drop_table("shiftoverride")
+    op.drop_table("rollingpolicy")
     with op.batch_alter_table("role", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_role_cooperation_id"))
 
     op.drop_table("role")
+    with op.batch_alter_table("workerheartbeat", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_workerheartbeat_beat_at"))
+
+    op.drop_table("workerheartbeat")
+    with op.batch_alter_table("periodicrun", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_periodicrun_started_at"))
+        batch_op.drop_index(batch_op.f("ix_periodicrun_job_id"))
+
+    op.drop_table("periodicrun")
+    with op.batch_alter_table("periodicmark", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_periodicmark_created_at"))
+
+    op.drop_table("periodicmark")
+    op.drop_table("leader_lease")
     with op.batch_alter_table("cooperation", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_cooperation_slug"))
 

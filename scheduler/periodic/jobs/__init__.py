@@ -1,0 +1,1 @@
+"""One module per periodic job; each exposes ``run(context) -> summary``."""
