@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from solver.scenario import SolverOptions
@@ -50,7 +50,23 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
     fixed = []
     if draw(st.booleans()):
         fixed.append({"shift": "OVW@2026-03-09T08:00", "person": draw(st.sampled_from(ids))})
-    rules: dict[str, Any] = {}
+    previous = [
+        {"shift": shift, "person": draw(st.sampled_from(ids))}
+        for shift in draw(
+            st.lists(st.sampled_from(["OVW@2026-03-02T08:00", "OVW@2026-03-09T08:00"]), max_size=2)
+        )
+    ]
+    preferences = [
+        {
+            "person": draw(st.sampled_from(ids)),
+            "start": start,
+            "end": DAYS[DAYS.index(start) + 1],
+            "kind": draw(st.sampled_from(["avoid", "prefer"])),
+            "weight": draw(st.integers(1, 3)),
+        }
+        for start in draw(st.lists(st.sampled_from(DAYS[:-1]), max_size=2))
+    ]
+    rules: dict[str, Any] = {"max_concurrent": draw(st.sampled_from([1, 1, 2]))}
     if draw(st.booleans()):
         rules["min_rest"] = draw(st.sampled_from(["PT11H", "PT24H"]))
     if draw(st.booleans()):
@@ -60,10 +76,20 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         "roles": roles,
         "absences": absences,
         "fixed": fixed,
+        "previous": previous,
+        "preferences": preferences,
         "rules": rules,
         "horizon": HORIZON,
         "priorities": draw(
-            st.sampled_from([[], ["coverage", "person_fairness"], ["coverage", "zone_fairness"]])
+            st.sampled_from(
+                [
+                    [],
+                    ["coverage", "person_fairness"],
+                    ["coverage", "zone_fairness"],
+                    ["coverage", "stability", "preferences"],
+                    ["preferences", "stability"],
+                ]
+            )
         ),
     }
 
@@ -76,6 +102,7 @@ def test_rota_is_valid_or_infeasibility_is_explained(fields: dict[str, Any]) -> 
     options = SolverOptions(time_limit=2, workers=1, seed=1, deterministic=True)
     scenario = scenario.model_copy(update={"solver": options})
     rota = solve(scenario)
+    event(rota.status)
     assert rota.status in ("OPTIMAL", "FEASIBLE", "INFEASIBLE")
     if rota.status == "INFEASIBLE":
         assert rota.explanation
