@@ -25,8 +25,8 @@ from solver.scenario import Duration, Scenario
 from solver.shifts import ExpandedScenario, Shift
 
 # Loads enter the model as integers: weighted hours × LOAD_SCALE, rounded.
-# Whole weighted hours keep the fairness tiers easy to prove optimal; shift
-# loads are whole hours in every realistic scenario (DST days included).
+# Finer units only lengthen the fairness proofs: shift loads are whole hours in
+# every realistic scenario (DST days included) and an hour is below notice.
 LOAD_SCALE = 1
 
 Expr = cp_model.LinearExprT
@@ -166,7 +166,7 @@ def limit_overlaps(
         cliques.append((frozenset(span.key for span in active), constant))
     kept: list[tuple[frozenset[str], int]] = []
     for position, (keys, constant) in enumerate(cliques):
-        # A clique contained in its successor (same constant) adds nothing.
+        # A clique inside its successor, with no more history, adds nothing.
         if position + 1 < len(cliques):
             next_keys, next_constant = cliques[position + 1]
             if keys <= next_keys and constant <= next_constant:
