@@ -26,11 +26,11 @@ from scheduler.models import Assignment, Cooperation, Person, RotaVersion
 from scheduler.models.types import utcnow
 from scheduler.services import feeds
 from scheduler.services.common import get_scoped, page
+from solver import split
 from solver.rota import Assignment as RotaAssignment
 from solver.rota import Rota, SoftViolation
 from solver.scenario import Scenario, ShiftPerson
 from solver.shifts import ExpandedScenario, expand
-from solver.validate import validate
 
 
 class VersionSummary(BaseModel):
@@ -294,7 +294,7 @@ def publish_version(
     if (version.rota or {}).get("status") in ("INFEASIBLE", "UNKNOWN", "INVALID"):
         raise Conflict(f"version {version_id} holds no feasible rota")
     try:
-        _publish(session, version, actor)
+        publish_in_session(session, version, actor)
         session.commit()
     except IntegrityError:
         # Another publish for this horizon committed first; the database kept one.
@@ -306,7 +306,8 @@ def publish_version(
     return version
 
 
-def _publish(session: Session, version: RotaVersion, actor: Actor | None) -> None:
+def publish_in_session(session: Session, version: RotaVersion, actor: Actor | None) -> None:
+    """Publish ``version`` in the session's transaction, superseding its horizon's current one."""
     current = session.exec(
         select(RotaVersion).where(
             RotaVersion.cooperation_id == version.cooperation_id,
@@ -460,7 +461,7 @@ def edit_version(
     checked = ExpandedScenario(
         scenario=scenario.model_copy(update={"fixed": pins}), shifts=expanded.shifts
     )
-    violations = validate(checked, assignments, uncovered_allowed=True)
+    violations = split.validate(checked, assignments, uncovered_allowed=True)
     if violations:
         raise Invalid(
             "the edit breaks " + "; ".join(violation.message for violation in violations),
@@ -491,7 +492,7 @@ def edit_version(
             parent_id=version.id,
             created_by_id=actor.user.id,
         )
-        _publish(session, result, actor)
+        publish_in_session(session, result, actor)
     audit.record(
         session,
         actor=actor.user,
@@ -518,7 +519,11 @@ def _recount(expanded: ExpandedScenario, rota: Rota, assignments: list[RotaAssig
 
     staffed: dict[str, int] = defaultdict(int)
     for duty in assignments:
-        staffed[duty.shift] += 1
+        parent = split.parent_shift(duty.shift)
+        # A split duty's parts tile their shift (the validator checks it): the part that
+        # starts with the shift stands for the whole staffing slot.
+        if not split.is_part(duty.shift) or duty.start == expanded.by_id[parent].start:
+            staffed[parent] += 1
     uncovered = [
         Uncovered(
             shift=shift.id,

@@ -398,7 +398,7 @@ class _Importer:
                     select(Assignment.person_id).where(col(Assignment.person_id).in_(ids))
                 ).all()
             )
-            for column in (SwapRequest.requester_id, SwapRequest.target_id):
+            for column in (SwapRequest.requester_id, SwapRequest.target_id, SwapRequest.taker_id):
                 named.update(self.session.exec(select(column).where(col(column).in_(ids))).all())
             blocked = sorted(row.code for row in self._old_people if row.id in named)
             if blocked:

@@ -59,7 +59,12 @@ from scheduler.models.swaps import ACTIVE_STATUSES, APPROVAL_POLICIES
 from scheduler.models.types import utcnow
 from scheduler.services import notifications
 from scheduler.services.common import get_scoped
-from scheduler.services.rotas import _publish, generation_scenario, local_instant, store_version
+from scheduler.services.rotas import (
+    generation_scenario,
+    local_instant,
+    publish_in_session,
+    store_version,
+)
 from solver.fairness import RoleTargets, fairness_report, fairness_targets
 from solver.rota import Assignment as RotaAssignment
 from solver.rota import RoleFairness, Rota, SoftViolation
@@ -1291,7 +1296,7 @@ def _apply(
         parent_id=base.id,
         created_by_id=actor.user.id if actor else None,
     )
-    _publish(session, version, actor)
+    publish_in_session(session, version, actor)
     _transition(
         session,
         request,

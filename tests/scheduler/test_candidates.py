@@ -82,7 +82,7 @@ def test_candidates_for_a_demo_duty_match_the_validator(committed_engine: Engine
     from sqlmodel import select
 
     from scheduler.models import RotaVersion
-    from scheduler.services.rotas import _publish, store_version
+    from scheduler.services.rotas import publish_in_session, store_version
     from scheduler.services.swaps import load_published
     from solver.demo import demo_scenario
     from solver.solve import solve
@@ -102,7 +102,7 @@ def test_candidates_for_a_demo_duty_match_the_validator(committed_engine: Engine
             rota=rota,
             source="solver",
         )
-        _publish(session, version, None)
+        publish_in_session(session, version, None)
         session.commit()
     duty = next(item for item in rota.assignments if item.role == "OVW")
     with planning.session() as session:

@@ -37,8 +37,8 @@ from scheduler.models import (
     SwapRequest,
 )
 from scheduler.models.types import utcnow
-from scheduler.services import swaps
-from scheduler.services.rotas import _publish, generation_scenario, store_version
+from scheduler.services import rotas, swaps
+from scheduler.services.rotas import generation_scenario, publish_in_session, store_version
 from scheduler.services.swaps import PolicyPublic, SwapCreate
 from solver.rota import Assignment as RotaAssignment
 from solver.rota import Rota
@@ -210,7 +210,7 @@ def publish_rota(
             rota=rota,
             source="import",
         )
-        _publish(session, version, None)
+        publish_in_session(session, version, None)
         session.commit()
         return version
 
@@ -470,6 +470,31 @@ class TestPartialCover:
         assert sum(item.load for item in parts) == 216.0
         assert rota.fairness["OVW"].people["rt-02"].load == 216.0 + 14.0
         assert world.validate_published() == []
+
+    def test_a_planner_can_still_edit_a_rota_with_a_split_duty(self, world: SwapWorld) -> None:
+        request = world.create(
+            "hh-02",
+            kind="partial",
+            shift=OVW_9,
+            target="rt-02",
+            cover_start="2026-03-11T18:00",
+            cover_end="2026-03-12T08:00",
+        )
+        world.act("accept", world.officers["rt-02"], request.id)
+        with world.session() as session:
+            result = rotas.edit_version(
+                session=session,
+                actor=world.planning.planner_hh,
+                cooperation_id=world.cooperation_id,
+                version_id=world.published().id,  # type: ignore[arg-type]
+                edit=rotas.DutyEdit(action="clear", shift=OVW_30, person="rt-02"),
+            )
+        assert result.version.status == "published"
+        rota = Rota.model_validate(world.published().rota)
+        # The split shift is still fully staffed; only the cleared one is uncovered.
+        assert [item.shift for item in rota.uncovered] == [OVW_30]
+        violations = world.validate_published()
+        assert [(item.rule, item.shifts) for item in violations] == [("staffing", (OVW_30,))]
 
     def test_a_part_can_be_given_away_again(self, world: SwapWorld) -> None:
         request = world.create(
