@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
+from scheduler import web
 from scheduler.api import (
     absences,
     audit,
@@ -60,5 +61,6 @@ def create_app(*, engine: Engine | None = None) -> FastAPI:
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(operations.probes)
+    web.install(app)
 
     return app

@@ -1,0 +1,46 @@
+"""The control-room wall: per role, who is on call now and who is next, in large type,
+refreshing itself every minute (no script needed)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from scheduler.api.deps import SessionDep
+from scheduler.api.swaps import NowDep
+from scheduler.services import rotas
+from scheduler.web import views
+from scheduler.web.deps import CooperationDep, WebActor
+from scheduler.web.rendering import render
+
+router = APIRouter(prefix="/c/{cooperation_id}")
+
+REFRESH_SECONDS = 60
+
+
+@router.get("/wall")
+def wall(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    coop: CooperationDep,
+    now: NowDep,
+    at: Annotated[datetime | None, Query(description="Local time to show instead of now")] = None,
+) -> HTMLResponse:
+    cooperation_id = coop.id or 0
+    on_call = rotas.on_call(
+        session=session, actor=actor, cooperation_id=cooperation_id, at=at or now
+    )
+    return render(
+        request,
+        "wall.html",
+        {
+            "on_call": on_call,
+            "info": views.directory(session, actor, cooperation_id),
+            "refresh": REFRESH_SECONDS,
+            "fixed": at is not None,
+        },
+    )
