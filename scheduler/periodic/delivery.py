@@ -341,10 +341,11 @@ def email_message(
     message["Date"] = format_datetime(outbox.created_at)
     # Stable per event: a repeat after a crash is recognisably the same message.
     message["Message-ID"] = f"<permanence-{outbox.id}@{sender_domain}>"
-    message["Content-Language"] = recipient.language
     message["X-Permanence-Event"] = outbox.event
     message.set_content(text)
     message.add_alternative(page, subtype="html")
+    # After the parts exist: making the message multipart moves Content-* headers into them.
+    message["Content-Language"] = recipient.language
     return message
 
 

@@ -6,7 +6,8 @@ when ``rolling_default_enabled``). On the policy's ``run_day`` of the month it
 queues one generation job per calendar month, starting with next month, for
 each month that starts before ``today + ahead_weeks`` and is not already
 covered by a published version. Example: policy "13 weeks ahead, day 1" on
-1 March 2026 queues April, May and June unless they are published. Each month
+1 March 2026 (13 weeks ahead is 31 May) queues April and May unless they are
+published; on 1 April it queues June. Each month
 is queued once (a ``periodic_mark`` keyed by cooperation and month, holding
 the job id); any worker solves it, and ``review_generated_drafts`` then
 notifies the planners or auto-publishes. A month whose draft was rejected is
