@@ -8,9 +8,11 @@ one line per problem (the field path for a bad scenario) and exit 1.
 
 from __future__ import annotations
 
+import secrets
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -43,6 +45,7 @@ from scheduler.models import (
     Zone,
 )
 from scheduler.services import scenarios as service
+from scheduler.services.passwords import set_password
 from solver.scenario import Scenario, ScenarioError, dump_scenario, read_data_file
 
 EXIT_FAILED = 1
@@ -109,6 +112,16 @@ def _cooperation(session: Session, slug: str | None) -> Cooperation:
     return rows[0]
 
 
+def _read_password(*, prompt: bool, stdin: bool) -> str | None:
+    """The password asked for (typed twice, hidden) or read from standard input; None if neither."""
+    if stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if prompt:
+        secret: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        return secret
+    return None
+
+
 # --- Demo ------------------------------------------------------------------------------------
 
 
@@ -118,6 +131,7 @@ class DemoSetup:
     planner: str
     officer: str
     tokens: dict[str, str]  # username → the fresh token, shown once
+    passwords: dict[str, str] = field(default_factory=dict)  # username → web password, new each run
 
 
 def _ensure_user(
@@ -230,7 +244,17 @@ def setup_demo(*, session: Session, scenario: Scenario) -> DemoSetup:
             tokens[user.username], _ = create_api_token(
                 session=session, user=user, name=DEMO_TOKEN_NAME
             )
-    return DemoSetup(cooperation=cooperation, planner=planner, officer=officer, tokens=tokens)
+    passwords: dict[str, str] = {}
+    for user in users:
+        passwords[user.username] = secrets.token_urlsafe(9)
+        set_password(session=session, user=user, password=passwords[user.username])
+    return DemoSetup(
+        cooperation=cooperation,
+        planner=planner,
+        officer=officer,
+        tokens=tokens,
+        passwords=passwords,
+    )
 
 
 def demo_instructions(
@@ -267,6 +291,13 @@ def demo_instructions(
             f'&to={four_weeks_later}"',
             f'  curl -H "Authorization: Bearer {setup.tokens[setup.planner]}" '
             f"{api}/rotas/{version_id}/fairness",
+        ]
+    if setup.passwords:
+        pad = max(len(name) for name in setup.passwords)
+        lines += [
+            "",
+            f"Web pages: {base_url}/ — log in with (new on every run):",
+            *(f"  {name:<{pad}}  {password}" for name, password in setup.passwords.items()),
         ]
     lines += [
         "",
@@ -363,8 +394,15 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         name: Annotated[str, typer.Option(help="Display name")] = "",
+        password: Annotated[
+            bool, typer.Option("--password", help="Ask for a password for the web pages")
+        ] = False,
+        password_stdin: Annotated[
+            bool, typer.Option("--password-stdin", help="Read the password from standard input")
+        ] = False,
     ) -> None:
         """Create a user: an admin, a planner of zones, or an officer linked to a person."""
+        secret = _read_password(prompt=password, stdin=password_stdin)
         with _session() as session:
             zone_ids: list[int] = []
             person_id: int | None = None
@@ -397,7 +435,24 @@ def register(app: typer.Typer) -> None:
                 zone_ids=zone_ids,
                 person_id=person_id,
             )
+            if secret is not None:
+                set_password(session=session, user=user, password=secret)
         typer.echo(f"created {user.role} '{user.username}' (id {user.id})")
+
+    @user_app.command("password")
+    def user_password(
+        username: Annotated[str, typer.Argument(metavar="USERNAME")],
+        password_stdin: Annotated[
+            bool, typer.Option("--password-stdin", help="Read the password from standard input")
+        ] = False,
+    ) -> None:
+        """Set a user's password for the web pages (their open sessions end)."""
+        secret = _read_password(prompt=not password_stdin, stdin=password_stdin)
+        assert secret is not None
+        with _session() as session:
+            user = find_user(session=session, username=username)
+            set_password(session=session, user=user, password=secret)
+        typer.echo(f"password set for '{username}'")
 
     @user_app.command("list")
     def user_list() -> None:
