@@ -38,6 +38,18 @@ def inclusive_end(end: date | datetime) -> date | datetime:
 environment.globals["inclusive_end"] = inclusive_end
 
 
+def shift_when(shift_id: str) -> str:
+    """``OVW@2026-12-14T08:00`` → ``14/12/2026 08:00``: shift ids carry local times already."""
+    _, _, local_start = shift_id.partition("@")
+    try:
+        return datetime.fromisoformat(local_start[:16]).strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return shift_id
+
+
+environment.globals["shift_when"] = shift_when
+
+
 def language(request: Request) -> str:
     """The visitor's language: their cookie, else their account's, else the service default."""
     chosen = request.cookies.get(LANGUAGE_COOKIE)
