@@ -15,9 +15,13 @@ Render: ``scheduler.services.feeds.render`` for a person, a role and the
 cooperation feed (the largest: every duty of the year), median of
 ``--repeats`` runs, the window standing at the start of the year.
 
+In process: the ASGI app called directly, no server and no network, each
+case in batches of ``--requests`` taken in turns; the best batch counts, which
+filters out load from elsewhere on the machine.
+
 HTTP: one uvicorn process (the app as ``permanence serve`` builds it, with
 the feeds' clock standing at the start of the year) and ``wrk`` on the same
-machine. Each endpoint is measured for ``--duration`` seconds, ``--rounds``
+machine; the median of the rounds counts. Each endpoint is measured for ``--duration`` seconds, ``--rounds``
 times in turn, after a warm-up: ``/healthz`` and a trivial async route added
 to the same app (the faster of the two is the framework's ceiling), a person
 feed and the cooperation feed as full 200 responses, and the person feed as a
@@ -27,6 +31,7 @@ feed and the cooperation feed as full 200 responses, and the person feed as a
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import platform
 import re
@@ -37,15 +42,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import MutableMapping
 from datetime import UTC, date, datetime
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from scheduler.auth import create_user, load_actor  # noqa: E402
@@ -180,22 +188,107 @@ def free_port() -> int:
         return port
 
 
-def serve(url: str, port: int) -> None:
-    """Run the app (feeds' clock at the start of the year) until killed."""
-    import uvicorn
-
+def bench_app(url: str) -> FastAPI:
+    """The app as ``permanence serve`` builds it, its feeds' clock at the start of the year,
+    plus a trivial async route: /healthz is a plain (threaded) route and the feed route is
+    async, so the framework's ceiling is the faster of the two kinds of trivial route."""
     from scheduler.app import create_app
 
     app = create_app(engine=make_engine(url))
     app.state.feed_clock = lambda: YEAR_START
 
-    # /healthz is a plain (threaded) route; the feed route is async, so the ceiling is
-    # the faster of the two kinds of trivial route.
     @app.get("/bench/async-trivial")
     async def async_trivial() -> dict[str, str]:
         return {"status": "ok"}
 
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    return app
+
+
+def serve(url: str, port: int) -> None:
+    """Run the benchmark app until killed."""
+    import uvicorn
+
+    uvicorn.run(bench_app(url), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+Case = tuple[str, str, str | None, int]  # label, path, extra header, expected status
+
+
+def cases(tokens: dict[str, str], etag: str) -> list[Case]:
+    person = f"/api/v1/feeds/{tokens['person']}.ics"
+    return [
+        ("/healthz (trivial, threaded)", "/healthz", None, 200),
+        ("trivial async route", "/bench/async-trivial", None, 200),
+        ("person feed, full", person, None, 200),
+        ("person feed, If-None-Match", person, f"If-None-Match: {etag}", 304),
+        ("cooperation feed, full", f"/api/v1/feeds/{tokens['cooperation']}.ics", None, 200),
+    ]
+
+
+def time_in_process(
+    url: str, tokens: dict[str, str], *, rounds: int, requests: int
+) -> list[dict[str, object]]:
+    """Microseconds of app time per request, calling the ASGI app directly (no server, no
+    network, one core): the best of ``rounds`` batches per case, taken in turns, which
+    filters out other load on the machine."""
+    app = bench_app(url)
+
+    async def call(path: str, header: str | None) -> tuple[int, dict[str, str]]:
+        headers = [(b"host", b"bench")]
+        if header:
+            name, value = header.split(": ", 1)
+            headers.append((name.lower().encode(), value.encode()))
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": headers,
+            "server": ("127.0.0.1", 80),
+            "client": ("127.0.0.1", 50000),
+            "state": {},
+        }
+        started: list[Any] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                started.append(message)
+
+        await app(scope, receive, send)
+        response_headers = {
+            name.decode().lower(): value.decode() for name, value in started[0]["headers"]
+        }
+        return int(started[0]["status"]), response_headers
+
+    async def measure() -> list[dict[str, object]]:
+        person = f"/api/v1/feeds/{tokens['person']}.ics"
+        _status, headers = await call(person, None)
+        await call(f"/api/v1/feeds/{tokens['cooperation']}.ics", None)  # into the cache
+        measured = cases(tokens, headers["etag"])
+        best: dict[str, float] = {}
+        for _round in range(rounds):
+            for label, path, header, status in measured:
+                started = time.perf_counter()
+                for _ in range(requests):
+                    if (await call(path, header))[0] != status:
+                        raise RuntimeError(f"{label}: not {status}")
+                seconds = (time.perf_counter() - started) / requests
+                best[label] = min(best.get(label, seconds), seconds)
+        ceiling = min(best[label] for label, *_ in measured[:2])
+        return [
+            {"endpoint": label, "us": best[label] * 1e6, "share": ceiling / best[label]}
+            for label, *_ in measured
+        ]
+
+    return asyncio.run(measure())
 
 
 def wrk(target: str, *, duration: int, connections: int, header: str | None) -> float:
@@ -213,6 +306,8 @@ def wrk(target: str, *, duration: int, connections: int, header: str | None) -> 
 def time_http(
     url: str, tokens: dict[str, str], *, duration: int, connections: int, rounds: int
 ) -> list[dict[str, object]]:
+    """Requests per second through uvicorn, measured by wrk: the median of ``rounds`` runs
+    per case, taken in turns so that a burst of load from elsewhere hits every case alike."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install wrk)")
     port = free_port()
@@ -225,23 +320,23 @@ def time_http(
                 break
             except httpx.TransportError:
                 time.sleep(0.1)
-        paths = {name: f"/api/v1/feeds/{token}.ics" for name, token in tokens.items()}
-        etag = httpx.get(base + paths["person"]).headers["etag"]
-        httpx.get(base + paths["cooperation"])  # rendered into the cache before measuring
-        cases = [
-            ("/healthz (trivial, threaded)", "/healthz", None, "200"),
-            ("trivial async route", "/bench/async-trivial", None, "200"),
-            ("person feed, full", paths["person"], None, "200"),
-            ("person feed, If-None-Match", paths["person"], f"If-None-Match: {etag}", "304"),
-            ("cooperation feed, full", paths["cooperation"], None, "200"),
-        ]
-        results = []
-        for label, path, header, status in cases:
+        etag = httpx.get(base + f"/api/v1/feeds/{tokens['person']}.ics").headers["etag"]
+        httpx.get(base + f"/api/v1/feeds/{tokens['cooperation']}.ics")  # into the cache
+        measured = cases(tokens, etag)
+        for _label, path, header, _status in measured:
             wrk(base + path, duration=2, connections=connections, header=header)  # warm-up
-            rate = wrk(base + path, duration=duration, connections=connections, header=header)
-            size = len(httpx.get(base + path).content) if status == "200" else 0
-            results.append({"endpoint": label, "status": status, "kib": size / 1024, "rps": rate})
-        ceiling = max(float(str(result["rps"])) for result in results[:2])
+        rates: dict[str, list[float]] = {label: [] for label, *_ in measured}
+        for _round in range(rounds):
+            for label, path, header, _status in measured:
+                rates[label].append(
+                    wrk(base + path, duration=duration, connections=connections, header=header)
+                )
+        results: list[dict[str, object]] = []
+        for label, path, _header, status in measured:
+            size = len(httpx.get(base + path).content) if status == 200 else 0
+            median = statistics.median(rates[label])
+            results.append({"endpoint": label, "status": status, "kib": size / 1024, "rps": median})
+        ceiling = max(statistics.median(rates[label]) for label, *_ in measured[:2])
         for result in results:
             result["share"] = float(str(result["rps"])) / ceiling
         return results
@@ -251,7 +346,10 @@ def time_http(
 
 
 def table(
-    renders: list[dict[str, object]], http: list[dict[str, object]], args: argparse.Namespace
+    renders: list[dict[str, object]],
+    in_process: list[dict[str, object]],
+    http: list[dict[str, object]],
+    args: argparse.Namespace,
 ) -> str:
     lines = [
         f"Recorded {args.date} on {platform.machine()} with {os.cpu_count()} cores, "
@@ -266,6 +364,20 @@ def table(
     ]
     lines += [f"| {r['feed']} | {r['events']} | {r['kib']:.0f} | {r['ms']:.0f} |" for r in renders]
     lines += [
+        "",
+        f"App time per request, the ASGI app called in process (best of {args.rounds * 2} "
+        f"batches of {args.requests}, taken in turns):",
+        "",
+        "| endpoint | µs/request | requests/s (one core) | share of ceiling |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {r['endpoint']} | {r['us']:.0f} | {1e6 / float(str(r['us'])):.0f} | {r['share']:.0%} |"
+        for r in in_process
+    ]
+    lines += [
+        "",
+        "Over HTTP through uvicorn, measured by wrk:",
         "",
         "| endpoint | status | body (KiB) | requests/s | share of ceiling |",
         "|---|---:|---:|---:|---:|",
@@ -297,6 +409,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=500, help="per in-process batch")
     parser.add_argument("--date", default=date.today().isoformat())
     parser.add_argument("--write", type=Path, help="replace the feeds section of this file")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
@@ -311,12 +424,13 @@ def main() -> None:
         tokens = prepare(url, args.zones, args.swaps)
         print(f"prepared in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         renders = time_renders(url, args.repeats)
+        in_process = time_in_process(url, tokens, rounds=args.rounds * 2, requests=args.requests)
         load_before = os.getloadavg()[0]
         http = time_http(
             url, tokens, duration=args.duration, connections=args.connections, rounds=args.rounds
         )
         args.load = (load_before, os.getloadavg()[0])
-    text = table(renders, http, args)
+    text = table(renders, in_process, http, args)
     print(text)
     if args.write:
         write_section(args.write, text)

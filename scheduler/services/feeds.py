@@ -23,6 +23,7 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -303,6 +304,7 @@ def revoke_feed(*, session: Session, actor: Actor, cooperation_id: int, feed_id:
 
 def _drop_cache(session: Session, feed: FeedToken) -> None:
     session.execute(delete(FeedCache).where(col(FeedCache.feed_token_id) == feed.id))
+    _recent.pop(feed.token_hash, None)
 
 
 def list_feeds(*, session: Session, actor: Actor, cooperation_id: int) -> list[FeedToken]:
@@ -327,6 +329,7 @@ def list_feeds(*, session: Session, actor: Actor, cooperation_id: int) -> list[F
 
 def mark_stale(session: Session, cooperation_id: int) -> None:
     """Mark the cooperation's rendered feeds stale; runs inside the publishing transaction."""
+    _recent.clear()
     session.execute(
         update(FeedCache)
         .where(col(FeedCache.cooperation_id) == cooperation_id)
@@ -337,6 +340,28 @@ def mark_stale(session: Session, cooperation_id: int) -> None:
 def window_start(now: datetime) -> date:
     """The first day (UTC) a feed shows: 30 days back, so the bytes change at most daily."""
     return (now.astimezone(UTC) - WINDOW).date()
+
+
+# The last answers of this process, for a second: a storm of requests for one feed then
+# costs no database read at all. A publish, rotation or revocation reaches this process
+# at once and every other web process within the second.
+RECENT_SECONDS = 1.0
+RECENT_LIMIT = 1000
+_recent: dict[str, tuple[float, date, RenderedFeed]] = {}
+
+
+def recent_feed(token: str, *, now: datetime) -> RenderedFeed | None:
+    """The feed this process served for ``token`` in the last second, if any."""
+    entry = _recent.get(hash_token(token))
+    if entry is None or entry[0] < monotonic() or entry[1] != window_start(now):
+        return None
+    return entry[2]
+
+
+def _remember(token_hash: str, window: date, feed: RenderedFeed) -> None:
+    if len(_recent) >= RECENT_LIMIT:
+        _recent.clear()
+    _recent[token_hash] = (monotonic() + RECENT_SECONDS, window, feed)
 
 
 # Only the columns serving needs, built once (no per-request statement building or
@@ -368,15 +393,18 @@ def cached_feed(connection: Connection, *, token: str, now: datetime) -> Rendere
     # Found by hash; compared again in constant time, and revoked looks like unknown.
     if row is None or not hmac.compare_digest(row.token_hash, hashed) or row.revoked_at is not None:
         raise NotFound("no such feed")
-    if row.etag and not row.stale and row.window_start == window_start(now):
-        return RenderedFeed(row.body, row.etag, row.last_modified)
+    window = window_start(now)
+    if row.etag and not row.stale and row.window_start == window:
+        feed = RenderedFeed(row.body, row.etag, row.last_modified)
+        _remember(hashed, window, feed)
+        return feed
     return None
 
 
 def serve_feed(*, session: Session, token: str, now: datetime | None = None) -> RenderedFeed:
     """The feed behind ``token`` from the cache, rendered first if stale. Unknown → 404."""
     now = now or utcnow()
-    cached = cached_feed(session.connection(), token=token, now=now)
+    cached = recent_feed(token, now=now) or cached_feed(session.connection(), token=token, now=now)
     if cached is not None:
         return cached
     feed = session.exec(select(FeedToken).where(FeedToken.token_hash == hash_token(token))).one()
@@ -408,7 +436,7 @@ def refresh_feed(
             last_modified = max(_whole_second(now), previous + timedelta(seconds=1))
     # Stored only if no publish bumped the generation while this render read the history;
     # otherwise the row stays stale and the next request renders again.
-    session.execute(
+    stored = session.connection().execute(
         update(FeedCache)
         .where(
             col(FeedCache.feed_token_id) == feed.id,
@@ -424,7 +452,10 @@ def refresh_feed(
         )
     )
     session.commit()
-    return RenderedFeed(body, etag, last_modified)
+    rendered = RenderedFeed(body, etag, last_modified)
+    if stored.rowcount == 1:
+        _remember(feed.token_hash, window, rendered)
+    return rendered
 
 
 def refresh_stale_feeds(session: Session, *, now: datetime | None = None) -> int:

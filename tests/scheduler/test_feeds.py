@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from sqlalchemy import update
 from sqlmodel import select
 
 from scheduler.auth import Actor
@@ -317,10 +319,12 @@ class TestCache:
         role = create(planning, planning.planner_hh, "role", "OVW")
         first = serve(planning, role)
         assert first.last_modified.microsecond == 0
+        rendered_at = cache_row(planning, role).rendered_at
         with planning.session() as session:
-            session.exec(select(FeedCache)).one().stale = True
+            feeds.mark_stale(session, planning.cooperation_id)
             session.commit()
         again = serve(planning, role, now=NOW + timedelta(hours=1))
+        assert cache_row(planning, role).rendered_at != rendered_at  # really rendered again
         assert again == first  # byte-identical, same ETag, same Last-Modified
         # A new day moves the window; when that drops a duty, Last-Modified still advances.
         later = datetime(2026, 4, 9, tzinfo=UTC)
@@ -375,3 +379,17 @@ class TestCache:
                 feed_id=rotated.id,
             )
             assert session.get(FeedCache, rotated.id) is None
+
+    @pytest.mark.slow
+    def test_other_processes_changes_are_seen_within_a_second(self, planning: Planning) -> None:
+        publish(planning)
+        role = create(planning, planning.planner_hh, "role", "OVW")
+        first = serve(planning, role)
+        # Another web process's publish marks the row stale; this process does not hear of it.
+        with planning.engine.begin() as connection:
+            connection.execute(update(FeedCache).values(stale=True, generation=7))
+        assert serve(planning, role) == first
+        assert cache_row(planning, role).stale
+        time.sleep(feeds.RECENT_SECONDS)
+        assert serve(planning, role) == first
+        assert not cache_row(planning, role).stale
