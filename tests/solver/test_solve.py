@@ -173,3 +173,13 @@ def test_demo_quarter_is_solved_and_valid() -> None:
     assert check_rota(expand(scenario), rota) == []
     for tier in rota.objective.tiers:
         assert tier.bound <= tier.value
+
+
+def test_many_workers_search_in_two_phases_and_stay_reproducible() -> None:
+    scenario = reproducible(
+        make_scenario(horizon=EIGHT_WEEKS, rules={"min_rest": "PT11H"}), workers=4
+    )
+    first, second = solve(scenario), solve(scenario)
+    assert first.status == "OPTIMAL"
+    assert check_rota(expand(scenario), first) == []
+    assert first.assignments == second.assignments
