@@ -56,7 +56,7 @@ def write_feeds(rota: Rota, scenario: Scenario, directory: Path, language: Langu
     }
     role_names = {role.id: role.name for role in scenario.roles}
     feeds: list[tuple[FeedKind, str, str]] = [
-        ("person", code, phrase(language, "person_feed", name=people[code].name))
+        ("person", code, phrase(language, "person_feed", name=people.get(code, Person(code)).name))
         for code in sorted({duty.person for duty in rota.assignments})
     ]
     feeds += [

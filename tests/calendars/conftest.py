@@ -12,6 +12,7 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 PUBLISHED = datetime(2025, 12, 1, 9, 30, tzinfo=UTC)
 JAN = Contact("Jan Peeters", "HH", "+32 470 11 22 33", "jan.peeters@hh.example")
 AN = Contact("An Claes", "RT", "+32 470 44 55 66")
+PARTS: dict[FeedKind, str] = {"person": "hh-01", "zone": "HH"}
 
 
 def local(year: int, month: int, day: int, hour: int = 8) -> datetime:
@@ -33,7 +34,7 @@ def duty(
     if end is None:
         end = (local_start.replace(tzinfo=None) + timedelta(days=7)).replace(tzinfo=BRUSSELS)
     fields: dict[str, Any] = {
-        "uid": event_uid(kind=kind, shift=shift, domain="demo.example", part="hh-01"),
+        "uid": event_uid(kind=kind, shift=shift, domain="demo.example", part=PARTS.get(kind)),
         "role": "OVW",
         "role_name": "Officier van wacht",
         "start": start,

@@ -18,6 +18,7 @@ from scheduler.models import AuditEvent, FeedCache, FeedToken
 from scheduler.services import feeds, rotas
 from solver.rota import Assignment, Rota
 from solver.shifts import expand
+from tests.calendars.test_interop import ical_js
 from tests.scheduler.conftest import PLANNING_HORIZON, Planning, planning_scenario
 
 START, END = PLANNING_HORIZON
@@ -211,6 +212,22 @@ class TestContent:
         end = spanning.decoded("dtend").astimezone(BRUSSELS)
         assert (start.day, start.hour, start.utcoffset()) == (23, 8, timedelta(hours=1))
         assert (end.day, end.hour, end.utcoffset()) == (30, 8, timedelta(hours=2))
+
+    def test_thunderbird_s_parser_reads_the_served_role_feed_at_eight_local(
+        self, planning: Planning
+    ) -> None:
+        publish(planning)
+        rendered = serve(planning, create(planning, planning.planner_hh, "role", "OVW"))
+        parsed = ical_js(rendered.body)
+        mondays = ["2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23", "2026-03-30"]
+        assert [event["local_start"] for event in parsed["events"]] == [
+            f"{day}T08:00" for day in mondays
+        ]
+        assert [event["local_end"] for event in parsed["events"]][3:] == [
+            "2026-03-30T08:00",
+            "2026-04-06T08:00",
+        ]
+        assert parsed["name"] == "Permanentie Role OVW"
 
     def test_uids_are_scoped_to_the_cooperation_and_never_clash_between_feeds(
         self, planning: Planning
