@@ -41,6 +41,8 @@ ZONE_FILLS = ("DBEAFE", "FEF3C7", "DCFCE7", "FCE7F3", "EDE9FE", "E0F2FE")
 UNCOVERED_FILL = "FDE8E8"
 HEADER = Font(bold=True)
 WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+# A duty reaches a day when it is on at that day's noon (intervals are half-open).
+NOON = timedelta(hours=12, microseconds=1)
 # Keep malformed or hostile uploads small: a rota team's people fit easily.
 MAX_ROWS = 20_000
 
@@ -53,8 +55,11 @@ def _local(moment: datetime, tz: ZoneInfo) -> datetime:
     return moment.astimezone(tz).replace(tzinfo=None)
 
 
-def _covered_days(start: datetime, end: datetime) -> list[date]:
-    last = max(start.date(), (end - timedelta(hours=12)).date())
+def covered_days(start: datetime, end: datetime) -> list[date]:
+    """The local days a duty covers, as grids show it: from its start day to the last day
+    whose noon falls inside it (a Monday 08:00 → Monday 08:00 week covers Monday to Sunday,
+    a 17:00 → 08:00 night the evening it starts)."""
+    last = max(start.date(), (end - NOON).date())
     return [start.date() + timedelta(days=n) for n in range((last - start.date()).days + 1)]
 
 
@@ -87,13 +92,13 @@ def export_rota(*, session: Session, actor: Actor, cooperation_id: int, version_
         cells: dict[date, list[tuple[str, str | None]]] = {}
         for duty in duties:
             if duty.role == role:
-                for day in _covered_days(_local(duty.start, tz), _local(duty.end, tz)):
+                for day in covered_days(_local(duty.start, tz), _local(duty.end, tz)):
                     cells.setdefault(day, []).append((duty.person_name or duty.person, duty.zone))
         for gap in uncovered:
             if gap["role"] == role:
                 start = _local(datetime.fromisoformat(gap["start"]), tz)
                 end = _local(datetime.fromisoformat(gap["end"]), tz)
-                for day in _covered_days(start, end):
+                for day in covered_days(start, end):
                     cells.setdefault(day, []).append(("NIET BEZET", None))
         for number in range(weeks):
             week_start = monday + timedelta(weeks=number)

@@ -72,6 +72,10 @@ def _page_errors_as_html(app: FastAPI, error_class: type[Exception]) -> None:
                 f"{'.'.join(str(part) for part in item['loc'][1:])}: {item['msg']}"
                 for item in error.errors()
             ]
+        # The request's database session is closed by now: show the page without the rows
+        # it loaded (user menu, cooperation), which could no longer be read.
+        request.state.actor = None
+        request.state.cooperation = None
         return render(request, "error.html", {"message": message, "fields": fields}, status=status)
 
     app.add_exception_handler(error_class, handler)

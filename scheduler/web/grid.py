@@ -15,8 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from scheduler.services.rotas import DutyPublic
-
-NOON_MARGIN = timedelta(hours=12)
+from scheduler.services.spreadsheets import covered_days
 
 
 @dataclass(frozen=True)
@@ -61,10 +60,10 @@ class RoleGrid:
     uncovered: int
 
 
-def covered_days(start: datetime, end: datetime) -> tuple[date, date]:
-    """The first and last local day a duty covers (at least its start day)."""
-    last = (end - NOON_MARGIN).date()
-    return start.date(), max(start.date(), last)
+def day_span(start: datetime, end: datetime) -> tuple[date, date]:
+    """The first and last local day a duty covers (see ``spreadsheets.covered_days``)."""
+    days = covered_days(start, end)
+    return days[0], days[-1]
 
 
 def monday_of(day: date) -> date:
@@ -80,7 +79,7 @@ def _segments(
     def segment(shift: str, role: str, start: datetime, end: datetime) -> Segment:
         if shift not in by_shift:
             local_start, local_end = start.astimezone(tz), end.astimezone(tz)
-            first, last = covered_days(local_start, local_end)
+            first, last = day_span(local_start, local_end)
             by_shift[shift] = Segment(shift, local_start, local_end, first, last)
             roles[shift] = role
         return by_shift[shift]

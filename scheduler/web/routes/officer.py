@@ -20,9 +20,9 @@ from scheduler.models.planning import PreferenceCreate
 from scheduler.services import feeds, rotas, swaps
 from scheduler.services.common import MAX_PAGE, validate_as
 from scheduler.services.preferences import PREFERENCES
+from scheduler.services.spreadsheets import covered_days
 from scheduler.web import views
 from scheduler.web.deps import CooperationDep, OfficerActor, verify_csrf
-from scheduler.web.grid import covered_days
 from scheduler.web.i18n import local
 from scheduler.web.rendering import redirect, render, say
 from scheduler.web.routes.people import problems_of, span_from_days
@@ -105,22 +105,13 @@ def month_calendar(
     )
     by_day: dict[date, list[rotas.DutyPublic]] = {}
     for duty in duties:
-        start, end = covered_days(local(duty.start, coop.timezone), local(duty.end, coop.timezone))
-        day = start
-        while day <= end:
+        for day in covered_days(local(duty.start, coop.timezone), local(duty.end, coop.timezone)):
             by_day.setdefault(day, []).append(duty)
-            day += timedelta(days=1)
-    weeks = []
-    day = grid_start
-    while day < grid_end:
-        weeks.append(
-            [
-                Day(day + timedelta(days=n), (day + timedelta(days=n)).month == first.month,
-                    by_day.get(day + timedelta(days=n), []))
-                for n in range(7)
-            ]
-        )  # fmt: skip
-        day += timedelta(days=7)
+    days = [grid_start + timedelta(days=n) for n in range((grid_end - grid_start).days)]
+    weeks = [
+        [Day(day, day.month == first.month, by_day.get(day, [])) for day in days[at : at + 7]]
+        for at in range(0, len(days), 7)
+    ]
     previous = (first - timedelta(days=1)).replace(day=1)
     following = last + timedelta(days=1)
     return render(

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from scheduler.app import create_app
@@ -51,10 +52,15 @@ class Browser:
             self.csrf = match.group(1)
 
     def login(self, username: str, password: str = PASSWORD) -> httpx.Response:
+        """Log in as a person would: the login form, then the page it leads to (which
+        carries the session's new CSRF token). The login response itself is returned."""
         self.get("/login")
-        return self.post(
+        response = self.post(
             "/login", {"username": username, "password": password}, follow_redirects=False
         )
+        if response.status_code == 303:
+            self.get(response.headers["location"])
+        return response
 
 
 def give_password(planning: Planning, actor: Actor, password: str = PASSWORD) -> str:
@@ -66,8 +72,13 @@ def give_password(planning: Planning, actor: Actor, password: str = PASSWORD) ->
 
 
 @pytest.fixture
-def app_client(planning: Planning) -> Iterator[TestClient]:
-    with TestClient(create_app(engine=planning.engine)) as client:
+def web_app(planning: Planning) -> FastAPI:
+    return create_app(engine=planning.engine)
+
+
+@pytest.fixture
+def app_client(web_app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(web_app) as client:
         yield client
 
 
@@ -76,17 +87,20 @@ def browser(app_client: TestClient) -> Browser:
     return Browser(app_client)
 
 
-@pytest.fixture
-def planner_browser(planning: Planning, app_client: TestClient) -> Browser:
-    browser = Browser(app_client)
-    response = browser.login(give_password(planning, planning.planner_hh))
-    assert response.status_code == 303, response.text
-    return browser
+def logged_in(web_app: FastAPI, planning: Planning, actor: Actor) -> Iterator[Browser]:
+    """A browser of its own (own cookies) logged in as ``actor``."""
+    with TestClient(web_app) as client:
+        browser = Browser(client)
+        response = browser.login(give_password(planning, actor))
+        assert response.status_code == 303, response.text
+        yield browser
 
 
 @pytest.fixture
-def officer_browser(planning: Planning, app_client: TestClient) -> Browser:
-    browser = Browser(app_client)
-    response = browser.login(give_password(planning, planning.officer))
-    assert response.status_code == 303, response.text
-    return browser
+def planner_browser(web_app: FastAPI, planning: Planning) -> Iterator[Browser]:
+    yield from logged_in(web_app, planning, planning.planner_hh)
+
+
+@pytest.fixture
+def officer_browser(web_app: FastAPI, planning: Planning) -> Iterator[Browser]:
+    yield from logged_in(web_app, planning, planning.officer)
