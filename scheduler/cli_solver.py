@@ -20,7 +20,7 @@ from solver.rota import Rota, dump_rota, load_rota
 from solver.scenario import ScenarioError, load_scenario
 from solver.shifts import expand
 from solver.solve import solve
-from solver.validate import check_rota
+from solver.split import check_rota
 
 EXIT_BAD_INPUT = 1
 EXIT_NO_ROTA = 2

@@ -36,7 +36,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from solver.eligibility import duty_label
-from solver.rota import Assignment
+from solver.rota import Assignment, Rota
 from solver.scenario import Duration, MaxDuties, Role, ShiftPerson, with_fixed_offset
 from solver.shifts import ExpandedScenario, Shift
 from solver.validate import Duty, Validator, Violation
@@ -240,6 +240,14 @@ def validate(
     return view.problems + SplitValidator(view.expanded).validate(
         view.assignments, uncovered_allowed=uncovered_allowed
     )
+
+
+def check_rota(expanded: ExpandedScenario, rota: Rota) -> list[Violation]:
+    """``solver.validate.check_rota`` for rotas that may hold parts of split shifts."""
+    uncovered_allowed = "coverage" in expanded.scenario.objective.priorities
+    view = with_parts(expanded, rota.assignments, uncovered_allowed=uncovered_allowed)
+    checked = rota.model_copy(update={"assignments": view.assignments})
+    return view.problems + SplitValidator(view.expanded).check_rota(checked)
 
 
 def cover(

@@ -205,3 +205,23 @@ class TestValidateParts:
         assert validate(expanded, rota, uncovered_allowed=False) == []
         rota[1] = assign(expanded, WEEK, "hh-01")
         assert "min_gap" in rules_of(validate(expanded, rota, uncovered_allowed=False))
+
+
+class TestCheckRota:
+    def test_a_rota_with_a_covered_part_passes_the_rota_check(self) -> None:
+        from solver.rota import Rota
+        from solver.split import check_rota
+
+        expanded = expanded_with()
+        rota = Rota(scenario="test", status="FEASIBLE", assignments=covered(expanded))
+        assert check_rota(expanded, rota) == []
+
+    def test_a_gap_between_parts_must_be_listed_as_uncovered(self) -> None:
+        from solver.rota import Rota
+        from solver.split import check_rota
+
+        expanded = expanded_with()
+        taken = [item for item in covered(expanded) if item.person == "rt-02" and "~" in item.shift]
+        parts = [item for item in covered(expanded) if item not in taken]
+        rota = Rota(scenario="test", status="FEASIBLE", assignments=parts)
+        assert "staffing" in rules_of(check_rota(expanded, rota))
