@@ -26,7 +26,6 @@ from calendars.text import Language, local_time, phrase
 
 PRODUCT_ID = "-//Permanence//Calendar feeds//EN"
 FeedKind = Literal["person", "role", "zone", "cooperation"]
-FEED_KINDS: tuple[FeedKind, ...] = ("person", "role", "zone", "cooperation")
 
 
 @dataclass(frozen=True)

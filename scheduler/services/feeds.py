@@ -24,7 +24,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from time import monotonic
-from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
@@ -71,7 +70,7 @@ SUBJECT_MODELS: dict[str, type[Person] | type[Role] | type[Zone]] = {
 
 
 class FeedCreate(BaseModel):
-    kind: Literal["person", "role", "zone", "cooperation"]
+    kind: FeedKind
     subject: str | None = Field(
         default=None,
         description="Person code (default: yourself), role code or zone code; "
