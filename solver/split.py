@@ -246,8 +246,29 @@ def check_rota(expanded: ExpandedScenario, rota: Rota) -> list[Violation]:
     """``solver.validate.check_rota`` for rotas that may hold parts of split shifts."""
     uncovered_allowed = "coverage" in expanded.scenario.objective.priorities
     view = with_parts(expanded, rota.assignments, uncovered_allowed=uncovered_allowed)
-    checked = rota.model_copy(update={"assignments": view.assignments})
-    return view.problems + SplitValidator(view.expanded).check_rota(checked)
+    problems = list(view.problems)
+    if uncovered_allowed:
+        # A gap in a split shift is allowed only if the rota says so: never silently.
+        listed = {entry.shift for entry in rota.uncovered}
+        strict = with_parts(expanded, rota.assignments, uncovered_allowed=False)
+        problems += [
+            Violation(
+                "uncovered",
+                f"{gap.message}, but the rota does not list it as uncovered",
+                None,
+                gap.shifts,
+            )
+            for gap in strict.problems
+            if gap.rule == "staffing" and not set(gap.shifts) & listed
+        ]
+    # The view counts a split shift as staffed by the people on it: its gaps are above.
+    checked = rota.model_copy(
+        update={
+            "assignments": view.assignments,
+            "uncovered": [entry for entry in rota.uncovered if entry.shift not in view.parents],
+        }
+    )
+    return problems + SplitValidator(view.expanded).check_rota(checked)
 
 
 def cover(

@@ -217,11 +217,18 @@ class TestCheckRota:
         assert check_rota(expanded, rota) == []
 
     def test_a_gap_between_parts_must_be_listed_as_uncovered(self) -> None:
-        from solver.rota import Rota
+        from solver.rota import Rota, Uncovered
         from solver.split import check_rota
 
         expanded = expanded_with()
         taken = [item for item in covered(expanded) if item.person == "rt-02" and "~" in item.shift]
         parts = [item for item in covered(expanded) if item not in taken]
         rota = Rota(scenario="test", status="FEASIBLE", assignments=parts)
-        assert "staffing" in rules_of(check_rota(expanded, rota))
+        assert rules_of(check_rota(expanded, rota)) == {"uncovered"}
+        shift = expanded.by_id[WEEK]
+        listed = rota.model_copy(
+            update={
+                "uncovered": [Uncovered(shift=WEEK, role="OVW", start=shift.start, end=shift.end)]
+            }
+        )
+        assert check_rota(expanded, listed) == []
