@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
@@ -38,12 +39,12 @@ def fire_times(trigger: CronTrigger, after: datetime, count: int) -> list[dateti
     return times
 
 
-def recording_job(job_id: str, trigger: object, calls: list[datetime]) -> PeriodicJob:
+def recording_job(job_id: str, trigger: BaseTrigger, calls: list[datetime]) -> PeriodicJob:
     def run(context: JobContext) -> str:
         calls.append(context.now)
         return f"call {len(calls)}"
 
-    return PeriodicJob(id=job_id, description="test", trigger=trigger, run=run)  # type: ignore[arg-type]
+    return PeriodicJob(id=job_id, description="test", trigger=trigger, run=run)
 
 
 def runs(engine: Engine, job_id: str) -> list[PeriodicRun]:
