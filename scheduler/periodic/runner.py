@@ -67,6 +67,14 @@ def dispatched_by_runner() -> None:
     raise RuntimeError("periodic jobs run through PeriodicRunner's executor")
 
 
+class _ServiceJobStore(SQLAlchemyJobStore):  # type: ignore[misc]
+    """APScheduler's SQLAlchemy job store on the service's engine, which it must not dispose
+    of when the scheduler stops (the engine serves the rest of the process)."""
+
+    def shutdown(self) -> None:
+        pass
+
+
 class _LeaderExecutor(ThreadPoolExecutor):  # type: ignore[misc]
     """APScheduler's thread pool, but each run goes through ``PeriodicRunner.execute``."""
 
@@ -179,7 +187,7 @@ class PeriodicRunner:
     def _start_scheduler(self) -> None:
         scheduler = BackgroundScheduler(
             jobstores={
-                "default": SQLAlchemyJobStore(engine=self.engine, tablename=APSCHEDULER_TABLE)
+                "default": _ServiceJobStore(engine=self.engine, tablename=APSCHEDULER_TABLE)
             },
             executors={"default": _LeaderExecutor(self)},
             job_defaults={

@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from scheduler.app import create_app
 from scheduler.db import make_engine
-from scheduler.models import PeriodicRun, WorkerHeartbeat
+from scheduler.models import PeriodicRun, Person, ReminderOptIn, RollingPolicy, WorkerHeartbeat
 from scheduler.periodic.registry import periodic_jobs
 from scheduler.periodic.runner import PeriodicRunner
 from tests.factories import auth_headers, make_cooperation, make_user, make_zone
+from tests.scheduler.conftest import Planning
 from tests.scheduler.periodic.conftest import make_settings
 
 T = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -148,3 +149,55 @@ class TestJobs:
         housekeeping = datetime.fromisoformat(jobs["housekeeping"]["next_run_time"])
         local = housekeeping.astimezone(runner.jobs["housekeeping"].trigger.timezone)
         assert (local.hour, local.minute) == (4, 30)
+
+
+class TestSettingsForTheJobs:
+    def test_a_planner_sets_the_rolling_policy_and_an_officer_may_only_read_it(
+        self, planning: Planning
+    ) -> None:
+        app = create_app(engine=planning.engine)
+        base = f"/api/v1/cooperations/{planning.cooperation_id}/rolling-policy"
+        with TestClient(app) as test_client, planning.session() as session:
+            planner = auth_headers(session, planning.planner_hh.user)
+            officer = auth_headers(session, planning.officer.user)
+            assert test_client.get(base, headers=officer).json()["source"] == "none"
+            body = {"ahead_weeks": 8, "run_day": 2, "auto_publish": True}
+            assert test_client.put(base, json=body, headers=officer).status_code == 403
+            assert test_client.put(base, json={"run_day": 29}, headers=planner).status_code == 422
+            saved = test_client.put(base, json=body, headers=planner)
+            assert saved.status_code == 200
+            assert saved.json() | body == saved.json() and saved.json()["source"] == "cooperation"
+            assert test_client.get(base, headers=officer).json()["ahead_weeks"] == 8
+        with planning.session() as session:
+            row = session.get(RollingPolicy, planning.cooperation_id)
+            assert row is not None and (row.ahead_weeks, row.run_day) == (8, 2)
+
+    def test_an_officer_opts_in_and_out_of_duty_reminders_for_themself_only(
+        self, planning: Planning
+    ) -> None:
+        app = create_app(engine=planning.engine)
+        assert planning.officer.person is not None
+        own = planning.officer.person.id
+        with planning.session() as session:
+            other = session.exec(
+                select(Person).where(
+                    Person.cooperation_id == planning.cooperation_id, Person.id != own
+                )
+            ).first()
+            assert other is not None
+            officer = auth_headers(session, planning.officer.user)
+        url = f"/api/v1/cooperations/{planning.cooperation_id}/people/{{}}/reminders"
+        with TestClient(app) as test_client:
+            assert test_client.get(url.format(own), headers=officer).json() == {
+                "hours_before": None
+            }
+            response = test_client.put(url.format(own), json={"hours_before": 12}, headers=officer)
+            assert response.json() == {"hours_before": 12}
+            with planning.session() as session:
+                row = session.get(ReminderOptIn, own)
+                assert row is not None and row.hours_before == 12
+            forbidden = test_client.put(url.format(other.id), json={}, headers=officer)
+            assert forbidden.status_code == 403
+            test_client.put(url.format(own), json={"hours_before": None}, headers=officer)
+            with planning.session() as session:
+                assert session.get(ReminderOptIn, own) is None
