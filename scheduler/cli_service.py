@@ -613,6 +613,9 @@ def plan_demo_rota(
 
 
 def _serve(host: str, port: int, *, with_worker: bool) -> None:
+    import signal
+    from types import FrameType
+
     import uvicorn
 
     from scheduler.db import get_engine
@@ -625,6 +628,15 @@ def _serve(host: str, port: int, *, with_worker: bool) -> None:
     periodic = PeriodicRunner(get_engine(), name=worker.name) if worker else None
     if periodic is not None:
         periodic.start()
+
+    def stop_after_server(signum: int, frame: FrameType | None) -> None:
+        # uvicorn shuts down on SIGTERM/SIGINT and then raises the signal again; with the
+        # default handlers that would kill the process before the worker is stopped below.
+        if worker is not None:
+            worker.stop()
+
+    signal.signal(signal.SIGTERM, stop_after_server)
+    signal.signal(signal.SIGINT, stop_after_server)
     try:
         uvicorn.run("scheduler.app:create_app", factory=True, host=host, port=port)
     finally:
