@@ -30,7 +30,7 @@ class Browser:
         self.csrf = ""
 
     def get(self, url: str, **kwargs: Any) -> httpx.Response:
-        response = self.client.get(url, **kwargs)
+        response: httpx.Response = self.client.get(url, **kwargs)
         self._remember(response)
         return response
 
@@ -38,7 +38,7 @@ class Browser:
         if not self.csrf:
             self.get("/login")
         form = {"csrf_token": self.csrf, **(data or {})}
-        response = self.client.post(url, data=form, **kwargs)
+        response: httpx.Response = self.client.post(url, data=form, **kwargs)
         self._remember(response)
         return response
 
