@@ -86,6 +86,14 @@ def register(app: typer.Typer) -> None:
             float | None,
             typer.Option("--time-limit", min=0.1, help="Seconds (default: solver.time_limit)"),
         ] = None,
+        ics: Annotated[
+            Path | None,
+            typer.Option(
+                "--ics",
+                metavar="DIR",
+                help="Also write one iCalendar file per person and per role into DIR",
+            ),
+        ] = None,
     ) -> None:
         """Plan a scenario file and write the rota."""
         try:
@@ -98,6 +106,12 @@ def register(app: typer.Typer) -> None:
         for line in summary(rota):
             typer.echo(line)
         typer.echo(f"rota written to {target}")
+        if ics is not None and rota.assignments:
+            from calendars.offline import write_feeds
+            from scheduler.config import get_settings
+
+            written = write_feeds(rota, scenario, ics, get_settings().language)
+            typer.echo(f"{len(written)} calendar files written to {ics}")
         if rota.status == "INVALID":
             raise typer.Exit(EXIT_BAD_INPUT)
         if rota.status not in ("OPTIMAL", "FEASIBLE"):

@@ -38,6 +38,24 @@ def test_solve_writes_the_rota_next_to_the_scenario(tmp_path: Path) -> None:
     assert rota.status == "OPTIMAL" and len(rota.assignments) == 4
 
 
+def test_solve_with_ics_writes_a_calendar_per_person_and_per_role(tmp_path: Path) -> None:
+    import icalendar
+
+    scenario = write_scenario(tmp_path)
+    folder = tmp_path / "feeds"
+    result = runner.invoke(app, ["solve", str(scenario), "--ics", str(folder)])
+    assert result.exit_code == 0, result.output
+    rota = load_rota(tmp_path / "plan.rota.json")
+    people = {duty.person for duty in rota.assignments}
+    assert {path.name for path in folder.iterdir()} == {
+        *(f"person-{person}.ics" for person in people),
+        "role-OVW.ics",
+    }
+    role_feed = icalendar.Calendar.from_ical((folder / "role-OVW.ics").read_bytes())
+    starts = sorted(event.decoded("dtstart") for event in role_feed.walk("VEVENT"))
+    assert starts == sorted(duty.start for duty in rota.assignments)
+
+
 def test_solve_honours_out_and_check_accepts_the_rota(tmp_path: Path) -> None:
     scenario = write_scenario(tmp_path)
     out = tmp_path / "elsewhere.json"
