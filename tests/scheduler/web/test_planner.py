@@ -8,11 +8,12 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from fastapi import FastAPI
 from openpyxl import load_workbook
 
 from scheduler.worker import Worker
-from tests.scheduler.conftest import BEFORE_HORIZON, Planning
-from tests.scheduler.web.conftest import Browser
+from tests.scheduler.conftest import BEFORE_HORIZON, Planning, import_planning, planning_scenario
+from tests.scheduler.web.conftest import Browser, logged_in
 from tests.scheduler.web.helpers import publish_rota
 
 pytestmark = pytest.mark.slow
@@ -146,3 +147,36 @@ def test_officers_and_outsiders_do_not_see_planner_pages(
         assert response.status_code == 403, path
         assert "Er ging iets mis" in response.text
     assert officer_browser.get(f"/c/{planning.cooperation_id + 1000}/me").status_code == 404
+
+
+def test_uncovered_shifts_are_explained_and_flagged(planning: Planning, web_app: FastAPI) -> None:
+    everyone_away = [
+        {"person": code, "start": "2026-03-09", "end": "2026-03-17", "reason": "opleiding"}
+        for code in ("hh-01", "hh-02", "hh-03", "rt-01", "rt-02", "rt-03")
+    ]
+    short = import_planning(
+        planning.engine, planning_scenario(absences=everyone_away, name="Everyone away")
+    )
+    for page in logged_in(web_app, short, short.planner_hh):
+        queued = page.post(
+            f"{base(short)}/generate",
+            {"start": "2026-03-02", "end": "2026-04-06", "time_limit": "5"},
+            follow_redirects=False,
+        )
+        Worker(short.engine, clock=lambda: BEFORE_HORIZON).run_once()
+        progress = page.get(queued.headers["location"] + "/progress").text
+        version = re.search(r"/rotas/(\d+)", progress)
+        assert version is not None
+        review = page.get(f"{base(short)}/rotas/{version.group(1)}").text
+        explanation = review.split('id="explanation-title"')[1].split("</section>")[0]
+        assert "09/03/2026 08:00" in explanation and "16/03/2026 08:00" in explanation
+        assert "Alle diensten zijn bezet." not in review
+        published = page.post(
+            f"{base(short)}/rotas/{version.group(1)}/publish", follow_redirects=True
+        ).text
+        grid = published.split('id="grid-OVW"')[1]
+        badge = re.search(r"(\d+) niet bezette diensten", published)
+        assert badge is not None
+        assert grid.count("⚠ niet bezet") == int(badge.group(1)) >= 1
+        week_of_absence = grid.split("09/03</small>")[1].split("</tr>")[0]
+        assert "⚠ niet bezet" in week_of_absence
