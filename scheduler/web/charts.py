@@ -19,7 +19,7 @@ OFF_TARGET = 0.10
 ZONE_FILL = ("#2563eb", "#d97706", "#16a34a", "#db2777", "#7c3aed", "#0284c7")
 ROW_HEIGHT = 26
 LABEL_WIDTH = 170
-VALUE_WIDTH = 150
+VALUE_WIDTH = 230
 BAR_WIDTH = 420
 
 
@@ -29,6 +29,7 @@ class Bar:
     load: float
     target: float
     colour: int  # index into ZONE_FILL
+    note: str = ""  # shown after the numbers, e.g. the share of the whole
 
     @property
     def deviation(self) -> float:
@@ -65,6 +66,8 @@ def bar_chart(bars: Sequence[Bar], *, title: str) -> Markup:
         target_x = LABEL_WIDTH + bar.target * scale
         sign = "+" if bar.deviation > 0 else ""
         value = f"{_number(bar.load)} / {_number(bar.target)} ({sign}{_number(bar.deviation)})"
+        if bar.note:
+            value += f" · {bar.note}"
         colour = "#a4161a" if bar.off_target else "#1a1a1a"
         weight = "700" if bar.off_target else "400"
         parts += [
@@ -85,8 +88,17 @@ def bar_chart(bars: Sequence[Bar], *, title: str) -> Markup:
 
 
 def zone_bars(zones: Mapping[str, Mapping[str, float]], colours: Mapping[str, int]) -> list[Bar]:
+    """Zone loads with their share of the role: "40% / 50%" is the share had / the share due."""
+    total_load = sum(float(row["load"]) for row in zones.values()) or 1.0
+    total_target = sum(float(row["target"]) for row in zones.values()) or 1.0
     return [
-        Bar(code, float(row["load"]), float(row["target"]), colours.get(code, 0))
+        Bar(
+            code,
+            float(row["load"]),
+            float(row["target"]),
+            colours.get(code, 0),
+            note=f"{row['load'] / total_load:.0%} / {row['target'] / total_target:.0%}",
+        )
         for code, row in sorted(zones.items())
     ]
 

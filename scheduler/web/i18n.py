@@ -106,7 +106,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dash.oncall": ("Nu en straks van dienst", "On call now and next"),
     "dash.now": ("Nu", "Now"),
     "dash.next": ("Daarna", "Next"),
-    "dash.nobody": ("Niemand", "Nobody"),
+    "dash.off": ("geen dienst op dit moment", "no shift at this moment"),
     "dash.no_published": (
         "Er is nog geen gepubliceerde planning. Maak er een via Plannen.",
         "No rota has been published yet. Make one under Plan.",

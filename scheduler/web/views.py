@@ -91,6 +91,16 @@ def duties_between(
     return duties, gaps
 
 
+def uncovered_at(versions: list[RotaVersion], moment: datetime) -> set[str]:
+    """The roles with a shift that nobody holds at ``moment`` (an aware instant)."""
+    roles: set[str] = set()
+    for version in versions:
+        for gap in (version.rota or {}).get("uncovered", []):
+            if datetime.fromisoformat(gap["start"]) <= moment < datetime.fromisoformat(gap["end"]):
+                roles.add(gap["role"])
+    return roles
+
+
 def default_first_monday(versions: list[RotaVersion], today: date) -> date:
     """This week when a published horizon holds today, else the start of the nearest one."""
     if not versions or any(v.horizon_start <= today < v.horizon_end for v in versions):

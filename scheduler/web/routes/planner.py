@@ -61,6 +61,7 @@ def dashboard(
         timezone=coop.timezone,
     )
     on_call = rotas.on_call(session=session, actor=actor, cooperation_id=cooperation_id, at=now)
+    unstaffed = views.uncovered_at(versions, on_call.at)
     waiting, _ = swaps.list_requests(
         session=session, actor=actor, cooperation_id=cooperation_id, status="accepted", now=now
     )
@@ -77,6 +78,7 @@ def dashboard(
             "following": end,
             "today": today,
             "on_call": on_call,
+            "unstaffed": unstaffed,
             "waiting": len(waiting),
         },
     )

@@ -34,11 +34,13 @@ def wall(
     on_call = rotas.on_call(
         session=session, actor=actor, cooperation_id=cooperation_id, at=at or now
     )
+    versions = views.published_versions(session, actor, cooperation_id)
     return render(
         request,
         "wall.html",
         {
             "on_call": on_call,
+            "unstaffed": views.uncovered_at(versions, on_call.at),
             "info": views.directory(session, actor, cooperation_id),
             "refresh": REFRESH_SECONDS,
             "fixed": at is not None,

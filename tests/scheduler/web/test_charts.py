@@ -37,5 +37,5 @@ def test_the_svg_names_itself_and_escapes_labels() -> None:
     assert chart.startswith("<svg")
     assert 'aria-label="OVW &amp; zones"' in chart
     assert "&lt;RT&gt;" in chart and "<RT>" not in chart
-    assert "40 / 50 (-10)" in chart and "60 / 50 (+10)" in chart
+    assert "40 / 50 (-10) · 40% / 50%" in chart and "60 / 50 (+10) · 60% / 50%" in chart
     assert bar_chart([], title="empty") == ""

@@ -95,7 +95,8 @@ def test_dashboard_shows_the_weeks_and_who_is_on_call(
     assert re.search(r'<th scope="row" class="week">11<br><small class="muted">09/03', dashboard)
     assert dashboard.count('<th scope="row" class="week">') == 6
     assert "Nu en straks van dienst" in dashboard
-    assert "Niemand" not in dashboard
+    on_call = dashboard.split('id="oncall-title"')[1].split("</section>")[0]
+    assert "geen dienst op dit moment" not in on_call and "niet bezet" not in on_call
     later = planner_browser.get(f"{base(planning)}/?from=2026-04-06&weeks=2").text
     assert later.count('<th scope="row" class="week">') == 2
     assert "Person " not in later.split("Role OVW", 1)[1]  # after the horizon: empty weeks
@@ -180,3 +181,10 @@ def test_uncovered_shifts_are_explained_and_flagged(planning: Planning, web_app:
         assert grid.count("⚠ niet bezet") == int(badge.group(1)) >= 1
         week_of_absence = grid.split("09/03</small>")[1].split("</tr>")[0]
         assert "⚠ niet bezet" in week_of_absence
+        # While nobody holds the shift, the on-call box and the wall say so.
+        web_app.state.clock = lambda: datetime(2026, 3, 10, 12, tzinfo=UTC)
+        on_call = page.get(f"{base(short)}/").text.split('id="oncall-title"')[1]
+        assert "⚠ niet bezet" in on_call.split("</section>")[0]
+        assert "⚠ NIET BEZET" in page.get(f"{base(short)}/wall").text
+        quiet = page.get(f"{base(short)}/wall", params={"at": "2026-03-24T12:00"}).text
+        assert "NIET BEZET" not in quiet and 'data-person="' in quiet
