@@ -359,7 +359,9 @@ def target_lines(results: list[CaseResult]) -> list[str]:
     return lines
 
 
-def machine_lines(run_date: str, workers: int | None, time_limit: float | None) -> list[str]:
+def machine_lines(
+    run_date: str, workers: int | None, time_limit: float | None, code: str | None
+) -> list[str]:
     model = "unknown"
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.exists():
@@ -374,26 +376,31 @@ def machine_lines(run_date: str, workers: int | None, time_limit: float | None) 
             ["git", *arguments], capture_output=True, text=True, cwd=ROOT, check=False
         ).stdout.strip()
 
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    if git("status", "--porcelain", "--", "solver"):
-        commit += " with uncommitted changes in solver/"
+    if code is None:
+        code = git("rev-parse", "--short", "HEAD") or "unknown"
+        if git("status", "--porcelain", "--", "solver"):
+            code += " with uncommitted changes in solver/"
     return [
         f"- date: {run_date}",
         f"- machine: {cores} cores (nproc), CPU {model}, {platform.system()} {platform.machine()}",
         f"- Python {platform.python_version()}, OR-Tools {version('ortools')}",
-        f"- code: commit {commit}",
+        f"- code: {code}",
         f"- CP-SAT workers: {workers if workers is not None else 'the scenario’s (8)'}",
         f"- time limit per solve: {f'{time_limit} s' if time_limit else 'the scenario’s (60 s)'}",
     ]
 
 
 def markdown(
-    results: list[CaseResult], run_date: str, workers: int | None, time_limit: float | None
+    results: list[CaseResult],
+    run_date: str,
+    workers: int | None,
+    time_limit: float | None,
+    code: str | None,
 ) -> str:
     lines = [
         "### Machine",
         "",
-        *machine_lines(run_date, workers, time_limit),
+        *machine_lines(run_date, workers, time_limit, code),
         "",
         "### Results",
         "",
@@ -444,6 +451,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--write", type=Path, help="markdown file to put the table in")
     parser.add_argument("--section", default="default", help="which table of that file")
     parser.add_argument("--date", help="date to record (default: today)")
+    parser.add_argument("--code", help="code version to record (default: git commit)")
     parser.add_argument("--run-case", help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     if arguments.run_case:
@@ -466,7 +474,7 @@ def main(argv: list[str] | None = None) -> None:
         write_section(
             arguments.write,
             arguments.section,
-            markdown(results, run_date, arguments.workers, arguments.time_limit),
+            markdown(results, run_date, arguments.workers, arguments.time_limit, arguments.code),
         )
         print(f"\nwrote {arguments.write}")
 
