@@ -178,6 +178,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Nothing is published for this horizon yet.",
     ),
     "version.no_changes": ("Geen verschillen.", "No differences."),
+    "version.is_published": (
+        "Dit is de gepubliceerde versie van deze periode.",
+        "This is the published version of this horizon.",
+    ),
     "version.changes": ("{count} gewijzigde diensten", "{count} changed duties"),
     "version.before": ("Voor", "Before"),
     "version.after": ("Na", "After"),
