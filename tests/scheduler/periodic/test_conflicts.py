@@ -7,18 +7,27 @@ The rota is the swap tests' hand-written one (``tests/scheduler/test_swaps.py``)
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import json
+import threading
+import time
+from datetime import UTC, date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from scheduler.models import NotificationOutbox, SwapDutyLock, SwapRequest
 from scheduler.models.planning import AbsenceCreate, PersonUpdate
 from scheduler.periodic.jobs import conflicts
+from scheduler.periodic.registry import periodic_jobs
+from scheduler.periodic.runner import PeriodicRunner
 from scheduler.services import candidates, people
 from scheduler.services.absences import ABSENCES
-from tests.scheduler.periodic.conftest import job_context
-from tests.scheduler.test_swaps import NOW, OVW_2, OVW_9, SwapWorld, build_world
+from tests.scheduler.conftest import import_planning, planning_scenario
+from tests.scheduler.periodic.conftest import job_context, make_settings
+from tests.scheduler.test_swaps import NOW, OVW_2, OVW_9, SwapWorld, build_world, publish_rota
 
 
 def add_absence(world: SwapWorld, code: str, start: date, end: date, reason: str) -> None:
@@ -131,3 +140,76 @@ def test_a_duty_already_offered_by_its_holder_is_left_to_that_request(
     assert conflicts.run(job_context(world.engine, NOW)) == "0 cover requests opened"
     assert len(requests(world.engine)) == 1
     assert conflict_events(world.engine) == []
+
+
+@pytest.mark.slow
+def test_the_running_leader_turns_an_absence_into_a_cover_request_and_a_webhook(
+    periodic_engine: Engine,
+) -> None:
+    """The whole chain on the real clock: absence → detect_conflicts → outbox → webhook."""
+    today = datetime.now(UTC).date()
+    start = today + timedelta(days=7 - today.weekday() + 7)  # a Monday in one to two weeks
+    end = start + timedelta(weeks=4)
+    planning = import_planning(
+        periodic_engine, planning_scenario(horizon=(start.isoformat(), end.isoformat()))
+    )
+    holders = ["hh-01", "hh-02", "rt-01", "rt-02"]
+    weeks = [f"OVW@{(start + timedelta(weeks=n)).isoformat()}T08:00" for n in range(4)]
+    publish_rota(planning, list(zip(weeks, holders, strict=True)), start=start, end=end)
+    with planning.session() as session:
+        ABSENCES.create(
+            session=session,
+            actor=planning.planner_hh,
+            cooperation_id=planning.cooperation_id,
+            body=AbsenceCreate(
+                person="hh-02",
+                start=start + timedelta(weeks=1, days=2),
+                end=start + timedelta(weeks=1, days=3),
+                reason="sick leave",
+            ),
+        )
+    received: list[dict[str, Any]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings = make_settings(
+        conflict_check_seconds=1,
+        delivery_interval_seconds=1,
+        webhooks=[
+            {"url": f"http://127.0.0.1:{server.server_address[1]}/", "events": ["duty.conflict"]}
+        ],
+    )
+    wanted = {"detect_conflicts", "deliver_notifications"}
+    runner = PeriodicRunner(
+        periodic_engine,
+        settings=settings,
+        name="leader",
+        jobs=[job for job in periodic_jobs(settings) if job.id in wanted],
+    )
+    changed_at = time.monotonic()
+    runner.start()
+    try:
+        while not received:
+            assert time.monotonic() - changed_at < 20, "no webhook within 20 s"
+            time.sleep(0.1)
+    finally:
+        runner.stop()
+        server.shutdown()
+        server.server_close()
+    (event,) = received
+    assert event["event"] == "duty.conflict" and event["payload"]["duty"] == weeks[1]
+    assert {(item["kind"], item["code"]) for item in event["recipients"]} == {
+        ("person", "hh-02"),
+        ("user", planning.planner_hh.user.username),
+    }
+    (request,) = requests(periodic_engine)
+    assert (request.shift, request.kind, request.status) == (weeks[1], "open", "open")
