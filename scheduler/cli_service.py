@@ -619,9 +619,11 @@ def _serve(host: str, port: int, *, with_worker: bool) -> None:
     import uvicorn
 
     from scheduler.db import get_engine
+    from scheduler.periodic.logs import configure
     from scheduler.periodic.runner import PeriodicRunner
     from scheduler.worker import Worker, start_in_thread
 
+    configure(structured=get_settings().log_json)  # uvicorn keeps its own format
     worker = Worker(get_engine()) if with_worker else None
     thread = start_in_thread(worker) if worker else None
     # The embedded default also runs the periodic jobs (as leader, when no other worker is).

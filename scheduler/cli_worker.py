@@ -32,8 +32,12 @@ def worker(
         ),
     ] = True,
     json_logs: Annotated[
-        bool, typer.Option("--json-logs/--text-logs", help="Log JSON lines (structured).")
-    ] = True,
+        bool | None,
+        typer.Option(
+            "--json-logs/--text-logs",
+            help="Log JSON lines (structured) or text; default: PERMANENCE_LOG_JSON (true).",
+        ),
+    ] = None,
 ) -> None:
     """Claim and run generation jobs, and (as leader) the periodic jobs, until stopped.
 
@@ -46,8 +50,8 @@ def worker(
     from scheduler.periodic.runner import PeriodicRunner
     from scheduler.worker import Worker
 
-    configure(structured=json_logs)
     settings = get_settings()
+    configure(structured=settings.log_json if json_logs is None else json_logs)
     upgrade(settings.database_url)
     engine = get_engine()
     runner = Worker(engine, poll_interval=poll_interval, stale_after=timedelta(seconds=stale_after))

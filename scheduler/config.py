@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     language: Literal["nl", "en"] = "nl"
     timezone: str = "Europe/Brussels"
 
+    # Workers (and the embedded worker of ``serve``) log JSON lines; false: plain text.
+    log_json: bool = True
+
     # --- Periodic jobs (``permanence worker``; see docs/operations.md) ---
     leader_lease_seconds: float = Field(default=30.0, gt=0)
     # A trigger missed while every worker was down still runs once if a worker is back
