@@ -256,7 +256,7 @@ class PeriodicRunner:
         if run_id is None:
             log.info("this trigger already ran: skipped", extra=fields)
             return False
-        log.info("periodic job started", extra=fields)
+        log.debug("periodic job started", extra=fields)
         started = time.monotonic()
         outcome, summary = "succeeded", ""
         try:
