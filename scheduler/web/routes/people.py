@@ -60,16 +60,20 @@ def person_form_data(
     return data
 
 
-@router.get("/people")
-def people_page(
+def _people_page(
     request: Request,
     session: SessionDep,
     actor: PlannerActor,
-    coop: CooperationDep,
-    zone: str | None = None,
-    q: str | None = None,
+    cooperation_id: int,
+    *,
+    zone: str = "",
+    qualification: str = "",
+    q: str = "",
+    form: dict[str, str] | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
 ) -> HTMLResponse:
-    cooperation_id = coop.id or 0
+    """The people of the cooperation (filtered), with the form to add one."""
     rows, count = people.list_people(
         session=session,
         actor=actor,
@@ -77,7 +81,11 @@ def people_page(
         offset=0,
         limit=MAX_PAGE,
         zone=zone or None,
+        qualification=qualification or None,
         q=q or None,
+    )
+    everyone, _ = people.list_people(
+        session=session, actor=actor, cooperation_id=cooperation_id, offset=0, limit=MAX_PAGE
     )
     return render(
         request,
@@ -86,11 +94,29 @@ def people_page(
             "people": people.to_public(session, sorted(rows, key=lambda row: row.code)),
             "count": count,
             "info": views.directory(session, actor, cooperation_id),
-            "zone": zone or "",
-            "q": q or "",
-            "form": {},
-            "errors": [],
+            "zone": zone,
+            "qualification": qualification,
+            "qualifications": sorted({code for row in everyone for code in row.qualifications}),
+            "q": q,
+            "form": form or {},
+            "errors": errors or [],
         },
+        status=status,
+    )
+
+
+@router.get("/people")
+def people_page(
+    request: Request,
+    session: SessionDep,
+    actor: PlannerActor,
+    coop: CooperationDep,
+    zone: str = "",
+    qualification: str = "",
+    q: str = "",
+) -> HTMLResponse:
+    return _people_page(
+        request, session, actor, coop.id or 0, zone=zone, qualification=qualification, q=q
     )
 
 
@@ -139,21 +165,14 @@ def add_person(
             session=session, actor=actor, cooperation_id=cooperation_id, person_in=person_in
         )
     except DomainError as error:
-        rows, count = people.list_people(
-            session=session, actor=actor, cooperation_id=cooperation_id, offset=0, limit=MAX_PAGE
-        )
-        return render(
+        session.rollback()
+        return _people_page(
             request,
-            "planner/people.html",
-            {
-                "people": people.to_public(session, sorted(rows, key=lambda item: item.code)),
-                "count": count,
-                "info": views.directory(session, actor, cooperation_id),
-                "zone": "",
-                "q": "",
-                "form": form,
-                "errors": problems_of(error),
-            },
+            session,
+            actor,
+            cooperation_id,
+            form=form,
+            errors=problems_of(error),
             status=error.status,
         )
     return redirect(

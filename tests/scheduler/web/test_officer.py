@@ -216,3 +216,49 @@ def test_the_control_room_at_a_handover(
     live = planner_browser.get(wall).text
     assert '<meta http-equiv="refresh" content="60">' in live
     assert "<nav" not in live  # a wall screen shows nothing but the roles
+
+
+def test_an_open_offer_is_taken_by_whoever_may(
+    planning: Planning, web_app: FastAPI, holder_browser: Browser, published: int
+) -> None:
+    holder = a_holder(planning)
+    duty = duties_of(planning, holder)[0]
+    form = holder_browser.get(f"{base(planning)}/me/swaps/new", params={"shift": duty.shift}).text
+    taker = re.findall(r'<option value="([a-z]+-\d+)">\d+\. ', form)[0]
+    offered = holder_browser.post(
+        f"{base(planning)}/me/swaps/new",
+        {"shift": duty.shift, "kind": "open", "target": taker, "message": "Wie kan?"},
+        follow_redirects=True,
+    )
+    request_id = re.search(r"Verzoek (\d+) is verstuurd", offered.text)
+    assert request_id is not None, offered.text
+    for taker_browser in logged_in(web_app, planning, officer_actor(planning, taker)):
+        offers = taker_browser.get(f"{base(planning)}/me/swaps").text
+        section = offers.split("Open aanbod dat ik kan nemen")[1].split("Mijn verzoeken")[0]
+        assert f'id="swap-{request_id.group(1)}"' in section and "Wie kan?" in section
+        taker_browser.post(f"{base(planning)}/me/swaps/{request_id.group(1)}/accept")
+    # The default policy applies a valid acceptance at once.
+    assert duty.shift in [row.shift for row in duties_of(planning, taker)]
+
+
+def test_a_partial_cover_takes_local_times(
+    planning: Planning, holder_browser: Browser, published: int
+) -> None:
+    holder = a_holder(planning)
+    duty = duties_of(planning, holder)[0]
+    start = duty.start.astimezone(BRUSSELS)
+    form = holder_browser.get(f"{base(planning)}/me/swaps/new", params={"shift": duty.shift}).text
+    taker = re.findall(r'<option value="([a-z]+-\d+)">\d+\. ', form)[0]
+    cover = {
+        "cover_start": (start + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+        "cover_end": (start + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+    }
+    sent = holder_browser.post(
+        f"{base(planning)}/me/swaps/new",
+        {"shift": duty.shift, "kind": "partial", "target": taker} | cover,
+        follow_redirects=True,
+    )
+    assert "is verstuurd" in sent.text, sent.text
+    mine = holder_browser.get(f"{base(planning)}/me/swaps").text
+    first, last = start + timedelta(days=2), start + timedelta(days=3)
+    assert f"{first:%d/%m/%Y %H:%M} – {last:%d/%m/%Y %H:%M}" in mine

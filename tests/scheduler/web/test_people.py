@@ -198,3 +198,23 @@ class TestImport:
             follow_redirects=True,
         )
         assert "1 toegevoegd" in accepted.text
+
+
+def test_people_filtered_by_zone_qualification_and_name(
+    planning: Planning, planner_browser: Browser
+) -> None:
+    planner_browser.post(f"{base(planning)}/people", PERSON)
+    page = f"{base(planning)}/people"
+
+    def listed(**params: str) -> list[str]:
+        text = planner_browser.get(page, params=params).text
+        return re.findall(r'<tr><td><a href="[^"]+">([^<]+)</a>', text)
+
+    assert listed(qualification="SB") == ["hh-10"]
+    assert (
+        '<option value="SB" selected>'
+        in planner_browser.get(page, params={"qualification": "SB"}).text
+    )
+    assert listed(zone="RT") == ["rt-01", "rt-02", "rt-03"]
+    assert listed(q="NIEUWE") == ["hh-10"]
+    assert len(listed()) == 7
