@@ -142,7 +142,9 @@ def _wait_until_up(url: str, processes: list[subprocess.Popen[bytes]]) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(committed_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(
+    committed_database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     require_browser()
     cooperation_id, usernames, horizon = _prepare(committed_database_url)
     port = free_port()

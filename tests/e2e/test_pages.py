@@ -90,8 +90,10 @@ def test_the_whole_story(browser: Any, server: Server, traffic: Traffic) -> None
     officer.get_by_role("button", name="Link maken").click()
     feed_url = officer.locator("#https-link").inner_text().strip()
     assert feed_url.startswith(server.base_url + "/api/v1/feeds/")
-    assert officer.locator("#webcal-link").get_attribute("href", timeout=5_000).startswith(
-        "webcal://127.0.0.1"
+    assert (
+        officer.locator("#webcal-link")
+        .get_attribute("href", timeout=5_000)
+        .startswith("webcal://127.0.0.1")
     )
     assert officer.locator(".qr svg").first.is_visible()
     screenshot(officer, "officer-subscribe")
