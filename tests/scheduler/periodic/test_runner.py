@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,6 +21,7 @@ from scheduler.periodic import leader
 from scheduler.periodic.registry import JobContext, PeriodicJob, periodic_jobs
 from scheduler.periodic.runner import PeriodicRunner, trigger_key
 from tests.scheduler.periodic.conftest import make_settings
+from tests.scheduler.test_worker import wait_for
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 UTC_ZONE = ZoneInfo("UTC")
@@ -222,13 +222,6 @@ class TestGates:
         assert second.outcome == "succeeded"
 
 
-def wait_until(condition: Callable[[], bool], seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.05)
-
-
 @pytest.mark.slow
 class TestMisfires:
     """A real BackgroundScheduler with the job store in the service database."""
@@ -260,7 +253,7 @@ class TestMisfires:
         second = self.make_runner(periodic_engine, "second", job, grace=60)
         assert second.tick()
         try:
-            wait_until(lambda: len(runs(periodic_engine, "every2s")) >= 1, seconds=5)
+            wait_for(lambda: len(runs(periodic_engine, "every2s")) >= 1, seconds=5)
         finally:
             second.stop()
         missed = [run for run in runs(periodic_engine, "every2s") if run.scheduled_for < back_at]

@@ -9,8 +9,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -23,6 +22,7 @@ from scheduler.db import make_engine
 from scheduler.migrate import upgrade
 from scheduler.models import LeaderLease, PeriodicRun
 from tests.conftest import ThrowawayPostgres
+from tests.scheduler.test_worker import wait_for
 
 LEASE_SECONDS = 2.0
 JOB = "deliver_notifications"  # every second here
@@ -73,13 +73,6 @@ class WorkerProcess:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=10)
-
-
-def wait_for(condition: Callable[[], bool], seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.1)
 
 
 def job_runs(engine: Engine) -> list[PeriodicRun]:
