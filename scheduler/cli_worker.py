@@ -55,19 +55,16 @@ def worker(
     upgrade(settings.database_url)
     engine = get_engine()
     runner = Worker(engine, poll_interval=poll_interval, stale_after=timedelta(seconds=stale_after))
-    periodic_runner = (
-        PeriodicRunner(engine, settings=settings, name=runner.name) if periodic else None
-    )
+    # It beats for /readyz in any case; it competes for the lead only with --periodic.
+    periodic_runner = PeriodicRunner(engine, settings=settings, name=runner.name, lead=periodic)
 
     def shutdown(signum: int, frame: FrameType | None) -> None:
         runner.stop()
 
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)
-    if periodic_runner is not None:
-        periodic_runner.start()
+    periodic_runner.start()
     try:
         runner.run()
     finally:
-        if periodic_runner is not None:
-            periodic_runner.stop()
+        periodic_runner.stop()

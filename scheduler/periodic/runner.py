@@ -109,12 +109,15 @@ class PeriodicRunner:
         name: str | None = None,
         jobs: Sequence[PeriodicJob] | None = None,
         clock: Clock = utcnow,
+        lead: bool = True,
     ) -> None:
         self.engine = engine
         self.settings = settings or get_settings()
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"
         self.jobs = {job.id: job for job in (jobs or periodic_jobs(self.settings))}
         self.clock = clock
+        # lead=False: only beat (a worker that runs generation jobs but no periodic ones).
+        self.lead = lead
         self.lease = timedelta(seconds=self.settings.leader_lease_seconds)
         self._scheduler: BackgroundScheduler | None = None
         self._stop = threading.Event()
@@ -157,7 +160,9 @@ class PeriodicRunner:
     def tick(self) -> bool:
         """Beat, take or renew the lease, start or stop the scheduler; True when leading."""
         now = self.clock()
-        leading = leader.try_acquire(self.engine, holder=self.name, now=now, lease=self.lease)
+        leading = self.lead and leader.try_acquire(
+            self.engine, holder=self.name, now=now, lease=self.lease
+        )
         self._beat(now, leading)
         with self._lock:
             if self._stop.is_set():

@@ -16,7 +16,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from scheduler.models import PeriodicRun
+from scheduler.models import PeriodicRun, WorkerHeartbeat
 from scheduler.periodic import leader
 from scheduler.periodic.registry import JobContext, PeriodicJob, periodic_jobs
 from scheduler.periodic.runner import PeriodicRunner, trigger_key
@@ -315,3 +315,18 @@ def test_stop_waits_for_a_running_job_and_releases_the_lease(periodic_engine: En
     runner.stop()
     (run_row,) = runs(periodic_engine, "slow")
     assert run_row.outcome == "succeeded"
+
+
+def test_a_worker_that_does_not_lead_still_beats_and_leaves_the_lease_free(
+    periodic_engine: Engine,
+) -> None:
+    now = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    follower = PeriodicRunner(
+        periodic_engine, settings=make_settings(), name="generation-only", clock=lambda: now,
+        lead=False,
+    )  # fmt: skip
+    assert follower.tick() is False and not follower.is_leader
+    with Session(periodic_engine) as session:
+        heartbeat = session.get(WorkerHeartbeat, "generation-only")
+        assert heartbeat is not None and (heartbeat.beat_at, heartbeat.is_leader) == (now, False)
+    assert leader.try_acquire(periodic_engine, holder="other", now=now, lease=timedelta(seconds=30))
