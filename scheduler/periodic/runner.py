@@ -206,7 +206,11 @@ class PeriodicRunner:
         # Paused, so stored next run times are read before anything runs: a trigger that
         # passed while no worker was up must run now, not be recomputed away.
         scheduler.start(paused=True)
-        self._sync_jobs(scheduler)
+        try:
+            self._sync_jobs(scheduler)
+        except BaseException:
+            scheduler.shutdown(wait=False)  # no half-started scheduler thread stays behind
+            raise
         scheduler.resume()
         self._scheduler = scheduler
 
