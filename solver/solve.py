@@ -309,7 +309,8 @@ def solve(
             seconds=round(outcome.seconds, 3),
         )
         if tier != FEASIBILITY:
-            plan.model.add(expr <= value)
+            # A proven optimum is fixed exactly: presolve can then substitute it.
+            plan.model.add(expr == value if value == bound else expr <= value)
         if stopped:
             break
 

@@ -19,6 +19,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from solver.model.context import ModelContext, Term, scaled_load
+from solver.model.reachable import deviation_domain, reachable_sums
 
 NAME = "Fair share of each person"
 TIER = "person_fairness"
@@ -33,6 +34,7 @@ def build(ctx: ModelContext) -> list[Term]:
     for role_id, targets in ctx.targets.items():
         loads: dict[str, tuple[list[cp_model.IntVar], list[int]]] = defaultdict(lambda: ([], []))
         most: dict[str, int] = defaultdict(int)
+        items: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for shift in ctx.shifts:
             if shift.role != role_id:
                 continue
@@ -41,11 +43,15 @@ def build(ctx: ModelContext) -> list[Term]:
                 variables.append(var)
                 weights.append(scaled_load(shift.load))
                 most[person] += scaled_load(shift.load)
+                items[person].append((scaled_load(shift.load), 1))
         role_deviations: list[tuple[cp_model.IntVar, int, int]] = []
         for person, target in sorted(targets.person_target.items()):
             goal = scaled_load(target)
             worst = most[person] + abs(goal)
-            deviation = ctx.model.new_int_var(0, worst, f"person_deviation[{role_id},{person}]")
+            domain = deviation_domain(reachable_sums(items.get(person, [])), goal)
+            deviation = ctx.model.new_int_var_from_domain(
+                domain, f"person_deviation[{role_id},{person}]"
+            )
             load = cp_model.LinearExpr.weighted_sum(*loads.get(person, ([], [])))
             ctx.model.add(deviation >= load - goal)
             ctx.model.add(deviation >= goal - load)
