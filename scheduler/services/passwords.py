@@ -8,6 +8,8 @@ Hashes made with older parameters are upgraded on the next successful login.
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlmodel import Session, select
@@ -19,8 +21,13 @@ from scheduler.models import User
 MIN_LENGTH = 10
 MAX_LENGTH = 1024  # argon2 hashes anything, but a megabyte "password" is an attack
 _hasher = PasswordHasher()
-# Verified against when there is no real hash, so every failure costs the same.
-_DUMMY_HASH = _hasher.hash("permanence-no-such-user")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when there is no real hash, so every failure costs the same
+    (made on first use: hashing is deliberately slow, and most commands never log in)."""
+    return _hasher.hash("permanence-no-such-user")
 
 
 def check_strength(password: str) -> None:
@@ -44,7 +51,7 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     if len(password) > MAX_LENGTH:
         return False
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
