@@ -4,7 +4,7 @@ colours, names, and the published duties of a period."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -112,7 +112,3 @@ def default_first_monday(versions: list[RotaVersion], today: date) -> date:
 
 def today_in(cooperation: Cooperation, now: datetime) -> date:
     return now.astimezone(ZoneInfo(cooperation.timezone)).date()
-
-
-def week_after(day: date, weeks: int) -> date:
-    return day + timedelta(weeks=weeks)

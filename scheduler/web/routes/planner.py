@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from scheduler.api.deps import SessionDep
 from scheduler.api.swaps import NowDep
 from scheduler.errors import DomainError
-from scheduler.models import RotaVersion
+from scheduler.models import Cooperation, RotaVersion
 from scheduler.services import jobs, rotas, spreadsheets, swaps
 from scheduler.services.common import MAX_PAGE
 from scheduler.web import charts, views
@@ -27,9 +27,9 @@ DEFAULT_WEEKS = 6
 MAX_WEEKS = 26
 
 
-def _coop_id(coop: Any) -> int:
+def _coop_id(coop: Cooperation) -> int:
     assert coop.id is not None
-    return int(coop.id)
+    return coop.id
 
 
 @router.get("/")
@@ -48,7 +48,7 @@ def dashboard(
     versions = views.published_versions(session, actor, cooperation_id)
     today = views.today_in(coop, now)
     first = monday_of(start) if start else views.default_first_monday(versions, today)
-    end = views.week_after(first, weeks)
+    end = first + timedelta(weeks=weeks)
     duties, gaps = views.duties_between(
         session, versions, start=first, end=end, timezone=coop.timezone
     )
@@ -296,7 +296,7 @@ def version_page(
             other_id=version_id,
         )
     first = monday_of(start or version.horizon_start)
-    end = views.week_after(first, weeks)
+    end = first + timedelta(weeks=weeks)
     duties, gaps = views.duties_between(
         session, [version], start=first, end=end, timezone=coop.timezone
     )
@@ -390,7 +390,7 @@ def print_view(
         session,
         [version],
         start=first,
-        end=views.week_after(first, weeks),
+        end=first + timedelta(weeks=weeks),
         timezone=coop.timezone,
     )
     grids = build_grid(
