@@ -29,11 +29,16 @@ def wall(
     coop: CooperationDep,
     now: NowDep,
     at: Annotated[datetime | None, Query(description="Local time to show instead of now")] = None,
+    role: Annotated[str | None, Query(description="Show only this role (code)")] = None,
 ) -> HTMLResponse:
+    """Every role, or one (``?role=OVW``) for a screen of its own."""
     cooperation_id = coop.id or 0
     on_call = rotas.on_call(
         session=session, actor=actor, cooperation_id=cooperation_id, at=at or now
     )
+    all_roles = [item.role for item in on_call.roles]
+    if role:
+        on_call.roles = [item for item in on_call.roles if item.role == role]
     versions = views.published_versions(session, actor, cooperation_id)
     return render(
         request,
@@ -44,5 +49,6 @@ def wall(
             "info": views.directory(session, actor, cooperation_id),
             "refresh": REFRESH_SECONDS,
             "fixed": at is not None,
+            "all_roles": all_roles,
         },
     )

@@ -262,3 +262,16 @@ def test_a_partial_cover_takes_local_times(
     mine = holder_browser.get(f"{base(planning)}/me/swaps").text
     first, last = start + timedelta(days=2), start + timedelta(days=3)
     assert f"{first:%d/%m/%Y %H:%M} – {last:%d/%m/%Y %H:%M}" in mine
+
+
+def test_the_wall_for_one_role(
+    planning: Planning, planner_browser: Browser, published: int
+) -> None:
+    wall = planner_browser.get(f"{base(planning)}/wall", params={"role": "OVW"}).text
+    assert wall.count('class="wall-role"') == 1 and 'id="role-OVW"' in wall
+    assert (
+        planner_browser.get(f"{base(planning)}/wall", params={"role": "XX"}).text.count(
+            'class="wall-role"'
+        )
+        == 0
+    )
