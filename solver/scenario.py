@@ -153,6 +153,7 @@ ClockTime = Annotated[
     PlainSerializer(lambda value: value.strftime("%H:%M"), return_type=str),
 ]
 
+
 def _to_moment(value: Any) -> Any:
     # Pydantic's lax date parsing reads "2026-06-13T00:00:00Z" as the date 2026-06-13
     # (local midnight), silently dropping the offset; text with a time part is a datetime.
@@ -252,6 +253,12 @@ class Role(Model):
     zone_shares: dict[str, float] | None = None
     min_gap: IsoDuration | None = None
     max_duties: list[MaxDuties] = Field(default_factory=list)
+    # Soft coverage (``coverage`` among the priorities): each missing person costs
+    # ``under_weight``; up to ``max_staff`` people may take a shift, each one
+    # beyond ``staff`` costing ``over_weight``. Without ``max_staff`` no extra.
+    max_staff: int | None = Field(default=None, ge=0)
+    under_weight: int = Field(default=1, ge=0)
+    over_weight: int = Field(default=1, ge=0)
 
     @field_validator("zone_shares")
     @classmethod
@@ -287,6 +294,47 @@ class Contact(Model):
     email: str | None = None
 
 
+class WeekendRule(Model):
+    max: int = Field(ge=0)
+    window: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _max_below_window(self) -> WeekendRule:
+        if self.max > self.window:
+            raise ValueError("max cannot exceed window")
+        return self
+
+
+class PersonLimits(Model):
+    """One person's own bounds over the horizon; set ones override ``rules``."""
+
+    min_minutes: int | None = Field(default=None, ge=0)  # total duty minutes (real time)
+    max_minutes: int | None = Field(default=None, ge=0)
+    max_duties: dict[str, int] = Field(default_factory=dict)  # role → most duties
+    max_consecutive_days: int | None = Field(default=None, ge=1)
+    min_consecutive_days: int | None = Field(default=None, ge=1)
+    min_days_off: int | None = Field(default=None, ge=1)
+    weekends: WeekendRule | None = None
+
+    @field_validator("max_duties")
+    @classmethod
+    def _counts_not_negative(cls, value: dict[str, int]) -> dict[str, int]:
+        for role_id, count in value.items():
+            if count < 0:
+                raise ValueError(f"max_duties of {role_id} must not be negative")
+        return value
+
+    @model_validator(mode="after")
+    def _min_below_max(self) -> PersonLimits:
+        if (
+            self.min_minutes is not None
+            and self.max_minutes is not None
+            and self.min_minutes > self.max_minutes
+        ):
+            raise ValueError("min_minutes cannot exceed max_minutes")
+        return self
+
+
 class Person(Model):
     id: str = Field(min_length=1)
     name: str
@@ -295,6 +343,7 @@ class Person(Model):
     fte: float = Field(default=1.0, gt=0, le=1)
     active: ActiveWindow | None = None
     contact: Contact | None = None
+    limits: PersonLimits | None = None
 
 
 class Absence(Model):
@@ -312,21 +361,32 @@ class Preference(Model):
     weight: int = Field(default=1, ge=1)
 
 
-class WeekendRule(Model):
-    max: int = Field(ge=0)
-    window: int = Field(ge=1)
+class ShiftPreference(Model):
+    """SOFT: ``prefer`` costs ``weight`` unless the person takes that very shift;
+    ``avoid`` costs ``weight`` if they do."""
 
-    @model_validator(mode="after")
-    def _max_below_window(self) -> WeekendRule:
-        if self.max > self.window:
-            raise ValueError("max cannot exceed window")
-        return self
+    person: str
+    shift: str
+    kind: Literal["avoid", "prefer"]
+    weight: int = Field(default=1, ge=1)
+
+
+class Succession(Model):
+    """A duty of role ``first`` starting on one day forbids one of ``then`` starting the next."""
+
+    first: str
+    then: str
 
 
 class Rules(Model):
     min_rest: IsoDuration | None = None
     max_concurrent: int = Field(default=1, ge=1)
     weekends: WeekendRule | None = None
+    # Working days: a person works a local day when one of their duties starts on it.
+    max_consecutive_days: int | None = Field(default=None, ge=1)
+    min_consecutive_days: int | None = Field(default=None, ge=1)
+    min_days_off: int | None = Field(default=None, ge=1)  # consecutive days off between work
+    forbidden_successions: list[Succession] = Field(default_factory=list)
 
 
 class HistoryLoad(Model):
@@ -354,10 +414,32 @@ class ShiftPerson(Model):
 class ShiftOverride(Model):
     shift: str
     staff: int = Field(ge=0)
+    max_staff: int | None = Field(default=None, ge=0)
+    under_weight: int | None = Field(default=None, ge=0)
+    over_weight: int | None = Field(default=None, ge=0)
 
 
 class Objective(Model):
     priorities: list[str] = Field(default_factory=lambda: list(PRIORITY_NAMES))
+    # Groups of priorities minimised together as one tier (their costs summed),
+    # at the place of the group's first member, e.g. [[coverage, preferences]].
+    combine: list[list[str]] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _groups_known(self) -> Objective:
+        seen: set[str] = set()
+        for group in self.combine:
+            if len(group) < 2:
+                raise ValueError("combine: a group needs at least two priorities")
+            for name in group:
+                if name not in self.priorities:
+                    raise ValueError(f"combine: '{name}' is not among the priorities")
+                if name == "person_fairness":
+                    raise ValueError("combine: person_fairness is two tiers and cannot be combined")
+                if name in seen:
+                    raise ValueError(f"combine: '{name}' is in two groups")
+                seen.add(name)
+        return self
 
     @field_validator("priorities")
     @classmethod
@@ -390,6 +472,7 @@ class Scenario(Model):
     people: list[Person] = Field(default_factory=list)
     absences: list[Absence] = Field(default_factory=list)
     preferences: list[Preference] = Field(default_factory=list)
+    shift_preferences: list[ShiftPreference] = Field(default_factory=list)
     rules: Rules = Field(default_factory=Rules)
     history: History = Field(default_factory=History)
     fixed: list[ShiftPerson] = Field(default_factory=list)
@@ -483,6 +566,24 @@ def _check_references(scenario: Scenario) -> list[tuple[str, str]]:
     for index, person in enumerate(scenario.people):
         if person.zone not in zone_ids:
             problems.append((f"people[{index}].zone", f"unknown zone '{person.zone}'"))
+        for role_id in person.limits.max_duties if person.limits else {}:
+            if role_id not in role_ids:
+                problems.append((f"people[{index}].limits.max_duties", f"unknown role '{role_id}'"))
+    for index, succession in enumerate(scenario.rules.forbidden_successions):
+        for part in ("first", "then"):
+            role_id = getattr(succession, part)
+            if role_id not in role_ids:
+                problems.append(
+                    (f"rules.forbidden_successions[{index}].{part}", f"unknown role '{role_id}'")
+                )
+    for index, preference in enumerate(scenario.shift_preferences):
+        if preference.person not in person_ids:
+            problems.append(
+                (f"shift_preferences[{index}].person", f"unknown person '{preference.person}'")
+            )
+    for index, role in enumerate(scenario.roles):
+        if role.max_staff is not None and role.max_staff < role.staff:
+            problems.append((f"roles[{index}].max_staff", "max_staff cannot be below staff"))
 
     def check_span(path: str, start: Moment, end: Moment) -> None:
         if scenario.instant(end) <= scenario.instant(start):
@@ -545,9 +646,18 @@ def parse_scenario(data: Any) -> Scenario:
     from solver.shifts import ShiftExpansionError, expand_shifts
 
     try:
-        expand_shifts(scenario)
+        shifts = expand_shifts(scenario)
     except ShiftExpansionError as error:
         raise ScenarioError(error.problems) from None
+    if scenario.shift_preferences:
+        known = {shift.id for shift in shifts}
+        missing = [
+            (f"shift_preferences[{index}].shift", f"no shift '{preference.shift}' in the horizon")
+            for index, preference in enumerate(scenario.shift_preferences)
+            if preference.shift not in known
+        ]
+        if missing:
+            raise ScenarioError(missing)
     return scenario
 
 

@@ -172,8 +172,16 @@ def expand_shifts(scenario: Scenario) -> list[Shift]:
     if problems:
         raise ShiftExpansionError(problems)
 
+    # A shift that may take extra people (``max_staff``) stays even with staff 0,
+    # unless an override sets staff 0 without a ``max_staff`` of its own.
+    extensible = {role.id for role in scenario.roles if role.max_staff}
+    optional = {identifier for identifier, role_id, _, _ in drafts if role_id in extensible}
     for override in scenario.shift_overrides:
         staff_of[override.shift] = override.staff
+        if override.max_staff:
+            optional.add(override.shift)
+        elif override.staff == 0:
+            optional.discard(override.shift)
 
     shifts = [
         Shift(
@@ -185,7 +193,7 @@ def expand_shifts(scenario: Scenario) -> list[Shift]:
             load=calendar.load(start, end),
         )
         for identifier, role_id, start, end in drafts
-        if staff_of[identifier] > 0
+        if staff_of[identifier] > 0 or identifier in optional
     ]
     shifts.sort(key=lambda shift: (shift.start, shift.id))
     return shifts

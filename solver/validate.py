@@ -31,7 +31,27 @@ Rule ids and how each rule is read (instants are compared as real elapsed time;
   lies in any window ``[t, t + window)``.
 - ``weekends``: a weekend is Saturday 00:00 to Monday 00:00 local; a person
   works it if any of their duties overlaps it. At most ``max`` worked weekends
-  in any ``window`` consecutive weekends.
+  in any ``window`` consecutive weekends (the person's ``limits.weekends``,
+  else ``rules.weekends``).
+
+General rostering rules (``solver.limits``: a person's ``limits`` override
+``rules``). A *working day* is a local day on which one of the person's duties
+starts:
+
+- ``max_consecutive_days``: no run of working days longer than the limit
+  (history duties' days count);
+- ``min_consecutive_days`` / ``min_days_off``: a run of working days (of days
+  off) with a day of the other kind on both sides inside the horizon is at
+  least that long; runs touching the first or last day are not checked;
+- ``forbidden_succession``: a duty of role ``first`` on one day and one of
+  role ``then`` on the next (history duties count);
+- ``person_max_duties``: more duties of a role than ``limits.max_duties``;
+- ``duty_minutes``: total real duty minutes outside
+  ``[limits.min_minutes, limits.max_minutes]`` (the minimum is checked for
+  every person, with or without duties).
+
+Staffing reads ``solver.coverage``: more people than ``max_staff`` (default
+``staff``) is never allowed.
 
 The rules between duties of one person hold across the horizon boundary:
 ``history.duties`` take part as facts, but a violation that involves only
@@ -45,9 +65,12 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+from solver.coverage import shift_covers
 from solver.eligibility import Eligibility, duty_label
+from solver.limits import Limits, person_limits
 from solver.rota import Assignment, Rota
 from solver.scenario import Duration, MaxDuties, Role, Scenario
 from solver.shifts import ExpandedScenario, shift_id
@@ -112,6 +135,12 @@ class Validator:
         self.eligibility = eligibility or Eligibility(expanded)
         self.roles: dict[str, Role] = {role.id: role for role in self.scenario.roles}
         self.zone_of = {person.id: person.zone for person in self.scenario.people}
+        self.limits: dict[str, Limits] = person_limits(self.scenario)
+        self.covers = shift_covers(expanded)
+        self.horizon_days = (self.scenario.horizon.start, self.scenario.horizon.end)
+        self.successions: dict[str, set[str]] = defaultdict(set)
+        for succession in self.scenario.rules.forbidden_successions:
+            self.successions[succession.first].add(succession.then)
         # Local-calendar arithmetic is the costly part; a validator asked many times
         # (uncovered reasons, swaps) meets the same duties again and again.
         self._after_cache: dict[tuple[Duration, datetime], datetime] = {}
@@ -157,6 +186,7 @@ class Validator:
         for person in self.scenario.people:
             if person.id in by_person:
                 violations += self.person_violations(person.id, by_person[person.id])
+            violations += self._least_minutes(person.id, by_person.get(person.id, []))
         return violations
 
     def duties(self, assignments: Sequence[Assignment]) -> list[Duty]:
@@ -267,12 +297,17 @@ class Validator:
         for shift in self.expanded.shifts:
             people = people_on.get(shift.id, [])
             label = self.shift_label(shift.id)
-            if len(people) > shift.staff:
+            most = self.covers[shift.id].most
+            if len(people) > most:
                 violations.append(
                     Violation(
                         "staffing",
                         f"{label} has {len(people)} people ({', '.join(people)}) "
-                        f"but needs only {shift.staff}",
+                        + (
+                            f"but needs only {most}"
+                            if most == shift.staff
+                            else f"but may take only {most}"
+                        ),
                         None,
                         (shift.id,),
                     )
@@ -328,6 +363,9 @@ class Validator:
             for rule in role.max_duties:
                 violations += self._max_duties(person_id, role, rule, role_duties)
         violations += self._weekends(person_id, own)
+        violations += self._working_days(person_id, own)
+        violations += self._successions(person_id, own)
+        violations += self._most_per_person(person_id, own)
         return violations
 
     def duty_conflicts(
@@ -468,7 +506,7 @@ class Validator:
         return violations
 
     def _weekends(self, person_id: str, duties: Sequence[Duty]) -> list[Violation]:
-        rule = self.scenario.rules.weekends
+        rule = self.limits[person_id].weekends
         if rule is None:
             return []
         worked: dict[date, list[Duty]] = defaultdict(list)
@@ -500,6 +538,141 @@ class Validator:
                 )
             )
         return violations
+
+    def day_of(self, duty: Duty) -> date:
+        """The local day a duty starts on: the working day it counts for."""
+        return duty.start.astimezone(self.tz).date()
+
+    def _working_days(self, person_id: str, duties: Sequence[Duty]) -> list[Violation]:
+        limits = self.limits[person_id]
+        if (
+            limits.max_consecutive_days is None
+            and limits.min_consecutive_days is None
+            and limits.min_days_off is None
+        ):
+            return []
+        first, end = self.horizon_days
+        on_day: dict[date, list[Duty]] = defaultdict(list)
+        for duty in duties:
+            on_day[self.day_of(duty)].append(duty)
+        violations = []
+        if limits.max_consecutive_days is not None:
+            for run in _runs(sorted(on_day)):
+                days = run
+                if len(days) <= limits.max_consecutive_days:
+                    continue
+                run_duties = [duty for day in days for duty in on_day[day]]
+                if all(duty.history for duty in run_duties):
+                    continue
+                violations.append(
+                    Violation(
+                        "max_consecutive_days",
+                        f"{person_id} would work {len(days)} days in a row, "
+                        f"{days[0]:%Y-%m-%d} to {days[-1]:%Y-%m-%d} "
+                        f"(maximum {limits.max_consecutive_days})",
+                        person_id,
+                        tuple(duty.shift for duty in run_duties),
+                    )
+                )
+        inside = sorted(day for day in on_day if first <= day < end)
+        last = end - timedelta(days=1)
+        if limits.min_consecutive_days is not None:
+            for run in _runs(inside):
+                if run[0] == first or run[-1] == last or len(run) >= limits.min_consecutive_days:
+                    continue
+                violations.append(
+                    Violation(
+                        "min_consecutive_days",
+                        f"{person_id} would work only {len(run)} day"
+                        f"{'s' if len(run) != 1 else ''} in a row, {run[0]:%Y-%m-%d} to "
+                        f"{run[-1]:%Y-%m-%d} (minimum {limits.min_consecutive_days})",
+                        person_id,
+                        tuple(duty.shift for day in run for duty in on_day[day]),
+                    )
+                )
+        if limits.min_days_off is not None:
+            for before, after in pairwise(inside):
+                off = (after - before).days - 1
+                if 0 < off < limits.min_days_off:
+                    violations.append(
+                        Violation(
+                            "min_days_off",
+                            f"{person_id} would have only {off} day{'s' if off != 1 else ''} "
+                            f"off between {before:%Y-%m-%d} and {after:%Y-%m-%d} "
+                            f"(minimum {limits.min_days_off})",
+                            person_id,
+                            tuple(duty.shift for day in (before, after) for duty in on_day[day]),
+                        )
+                    )
+        return violations
+
+    def _successions(self, person_id: str, duties: Sequence[Duty]) -> list[Violation]:
+        if not self.successions:
+            return []
+        on_day: dict[date, list[Duty]] = defaultdict(list)
+        for duty in duties:
+            on_day[self.day_of(duty)].append(duty)
+        violations = []
+        for day, earlier in sorted(on_day.items()):
+            for first in earlier:
+                forbidden = self.successions.get(first.role)
+                if not forbidden:
+                    continue
+                for then in on_day.get(day + timedelta(days=1), []):
+                    if then.role in forbidden and not (first.history and then.history):
+                        violations.append(
+                            Violation(
+                                "forbidden_succession",
+                                f"{person_id} would take {self.label(then)} the day after "
+                                f"{self.label(first)} ({first.role} may not be followed by "
+                                f"{then.role} the next day)",
+                                person_id,
+                                (first.shift, then.shift),
+                            )
+                        )
+        return violations
+
+    def _most_per_person(self, person_id: str, duties: Sequence[Duty]) -> list[Violation]:
+        limits = self.limits[person_id]
+        own = [duty for duty in duties if not duty.history]
+        violations = []
+        for role_id, count in sorted(limits.max_duties.items()):
+            of_role = [duty for duty in own if duty.role == role_id]
+            if len(of_role) > count:
+                violations.append(
+                    Violation(
+                        "person_max_duties",
+                        f"{person_id} would have {len(of_role)} {role_id} duties "
+                        f"(maximum {count} for them)",
+                        person_id,
+                        tuple(duty.shift for duty in of_role),
+                    )
+                )
+        minutes = duty_minutes(own)
+        if limits.max_minutes is not None and minutes > limits.max_minutes:
+            violations.append(
+                Violation(
+                    "duty_minutes",
+                    f"{person_id} would have {minutes} duty minutes (maximum {limits.max_minutes})",
+                    person_id,
+                    tuple(duty.shift for duty in own),
+                )
+            )
+        return violations
+
+    def _least_minutes(self, person_id: str, duties: Sequence[Duty]) -> list[Violation]:
+        least = self.limits[person_id].min_minutes
+        minutes = duty_minutes(duties)
+        if least is None or minutes >= least:
+            return []
+        return [
+            Violation(
+                "duty_minutes",
+                f"{person_id} would have only {minutes} duty minutes (minimum {least})",
+                person_id,
+                tuple(duty.shift for duty in duties),
+            )
+        ]
 
     def after(self, duration: Duration, moment: datetime) -> datetime:
         """``duration.after(moment)`` in the scenario's time zone, remembered."""
@@ -568,6 +741,22 @@ class Validator:
                 )
             )
         return violations
+
+
+def duty_minutes(duties: Sequence[Duty]) -> int:
+    """Real elapsed minutes of the duties, each rounded down to whole minutes."""
+    return sum(int((duty.end - duty.start).total_seconds()) // 60 for duty in duties)
+
+
+def _runs(days: Sequence[date]) -> list[list[date]]:
+    """Sorted days split into runs of consecutive days."""
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and (day - runs[-1][-1]).days == 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return runs
 
 
 def validate(

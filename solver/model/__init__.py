@@ -20,15 +20,20 @@ from solver.eligibility import Eligibility
 from solver.fairness import RoleTargets, fairness_targets
 from solver.model import (
     concurrency,
+    duty_minutes,
     max_duties,
     min_gap,
+    person_duties,
     person_fairness,
     pins,
     preferences,
     rest,
+    shift_preferences,
     stability,
     staffing,
+    successions,
     weekends,
+    working_days,
     zone_fairness,
 )
 from solver.model.context import ModelContext, Penalty, RuleGroup, Term
@@ -43,17 +48,44 @@ HARD_RULES: tuple[ModuleType, ...] = (
     min_gap,
     max_duties,
     weekends,
+    person_duties,
+    duty_minutes,
+    working_days,
+    successions,
 )
-SOFT_RULES: tuple[ModuleType, ...] = (stability, zone_fairness, person_fairness, preferences)
+SOFT_RULES: tuple[ModuleType, ...] = (
+    stability,
+    zone_fairness,
+    person_fairness,
+    preferences,
+    shift_preferences,
+)
 RULES = HARD_RULES + SOFT_RULES
 
 # Priorities that the model splits into several tiers, in solving order.
 SUB_TIERS = {"person_fairness": ("person_fairness.max", "person_fairness.sum")}
 
 
-def tier_names(priorities: Sequence[str]) -> list[str]:
-    """The lexicographic tiers of ``objective.priorities``, most important first."""
-    return [tier for priority in priorities for tier in SUB_TIERS.get(priority, (priority,))]
+def tier_names(priorities: Sequence[str], combine: Sequence[Sequence[str]] = ()) -> list[str]:
+    """The lexicographic tiers of ``objective.priorities``, most important first.
+
+    A ``combine`` group is one tier named by its members in priority order
+    joined with ``+`` (e.g. ``coverage+preferences``), placed at its first member.
+    """
+    tiers: list[str] = []
+    for priority in priorities:
+        tier = tier_of(priority, priorities, combine)
+        if tier not in tiers:
+            tiers.extend(SUB_TIERS.get(priority, (priority,)) if tier == priority else (tier,))
+    return tiers
+
+
+def tier_of(name: str, priorities: Sequence[str], combine: Sequence[Sequence[str]]) -> str:
+    """The tier a term of priority (or sub-tier) ``name`` is minimised in."""
+    for group in combine:
+        if name in group:
+            return "+".join(priority for priority in priorities if priority in group)
+    return name
 
 
 def priority_of(tier: str) -> str:
@@ -83,18 +115,28 @@ class PlanModel:
     @property
     def tiers(self) -> list[str]:
         """Tiers in priority order; a priority left out of the objective is not a tier."""
-        return tier_names(self.context.scenario.objective.priorities)
+        objective = self.context.scenario.objective
+        return tier_names(objective.priorities, objective.combine)
+
+    def term_tier(self, term: Term) -> str:
+        objective = self.context.scenario.objective
+        return tier_of(term.tier, objective.priorities, objective.combine)
 
     def tier_expr(self, tier: str) -> cp_model.LinearExprT:
-        return sum(term.expr for term in self.terms if term.tier == tier)
+        return cp_model.LinearExpr.sum(
+            [term.expr for term in self.terms if self.term_tier(term) == tier]
+        )
 
     def has_terms(self, tier: str) -> bool:
-        return any(term.tier == tier for term in self.terms)
+        return any(self.term_tier(term) == tier for term in self.terms)
 
     def penalties(self) -> list[Penalty]:
         prioritised = set(self.tiers)
         return [
-            penalty for term in self.terms if term.tier in prioritised for penalty in term.penalties
+            penalty
+            for term in self.terms
+            if self.term_tier(term) in prioritised
+            for penalty in term.penalties
         ]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from ortools.sat.python import cp_model
 
@@ -73,6 +73,51 @@ class ModelContext:
     explain: bool = False
     groups: dict[RuleGroup, cp_model.IntVar] = field(default_factory=dict)
     _spans: dict[tuple[str, Duration | None], Span] = field(default_factory=dict)
+    _days: dict[str, dict[date, cp_model.IntVar]] = field(default_factory=dict)
+
+    def day_of(self, shift_id: str) -> date:
+        """The local date a shift starts on: the working day it counts for."""
+        return self.expanded.by_id[shift_id].start.astimezone(self.scenario.tz).date()
+
+    def worked_days(self, person: str) -> dict[date, cp_model.IntVar]:
+        """A literal per local day on which the person could start a duty: true iff they do.
+
+        When the day's candidate duties pairwise overlap and ``max_concurrent``
+        is 1, at most one can be taken, so the literal is their plain sum.
+        """
+        if person not in self._days:
+            by_day: dict[date, list[str]] = {}
+            for shift_id in self.duties.by_person.get(person, {}):
+                by_day.setdefault(self.day_of(shift_id), []).append(shift_id)
+            vars_of = self.duties.by_person[person]
+            worked: dict[date, cp_model.IntVar] = {}
+            for day, shift_ids in sorted(by_day.items()):
+                literals = [vars_of[shift_id] for shift_id in shift_ids]
+                if len(literals) == 1:
+                    worked[day] = literals[0]
+                    continue
+                literal = self.model.new_bool_var(f"worked[{person},{day}]")
+                if self.exclusive(shift_ids) and not self.explain:
+                    self.model.add(literal == cp_model.LinearExpr.sum(literals))
+                else:
+                    self.model.add_max_equality(literal, literals)
+                worked[day] = literal
+            self._days[person] = worked
+        return self._days[person]
+
+    def exclusive(self, shift_ids: Sequence[str]) -> bool:
+        """Whether one person can hold at most one of these shifts (they all overlap)."""
+        if self.scenario.rules.max_concurrent != 1 or len(shift_ids) < 2:
+            return len(shift_ids) < 2
+        shifts = [self.expanded.by_id[shift_id] for shift_id in shift_ids]
+        return max(shift.start for shift in shifts) < min(shift.end for shift in shifts)
+
+    def horizon_days(self) -> list[date]:
+        horizon = self.scenario.horizon
+        return [
+            horizon.start + timedelta(days=offset)
+            for offset in range((horizon.end - horizon.start).days)
+        ]
 
     def span(self, shift_id: str, after: Duration | None = None) -> Span:
         """The shift as a span, stretched ``after`` past its end (cached: rules share them)."""
@@ -101,6 +146,12 @@ class ModelContext:
 
     def add(self, constraint: cp_model.BoundedLinearExpression | bool, group: RuleGroup) -> None:
         added = self.model.add(constraint)
+        if self.explain:
+            added.only_enforce_if(self.guard(group))
+
+    def clause(self, literals: Sequence[cp_model.LiteralT], group: RuleGroup) -> None:
+        """At least one of ``literals`` (BoolVars or their negations) holds."""
+        added = self.model.add_bool_or(literals)
         if self.explain:
             added.only_enforce_if(self.guard(group))
 

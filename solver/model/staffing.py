@@ -1,14 +1,17 @@
-"""Staffing: every shift gets exactly its ``staff`` people.
+"""Staffing: every shift gets its ``staff`` people, or up to ``max_staff`` when allowed.
 
 With ``coverage`` among the objective priorities the rule is soft: a
-per-shift shortfall variable absorbs missing people and the coverage tier
-minimises the total number of missing duties. Otherwise staffing is hard.
+per-shift shortfall variable absorbs missing people (each costing the
+shift's ``under_weight``) and a surplus variable the people beyond ``staff``
+(each costing ``over_weight``), never beyond ``max_staff``. Otherwise
+staffing is hard: ``staff ≤ people ≤ max_staff`` (``solver.coverage``).
 """
 
 from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from solver.coverage import shift_covers
 from solver.model.context import ModelContext, Penalty, RuleGroup, Term
 
 NAME = "Staffing of every shift"
@@ -20,18 +23,55 @@ def coverage_is_soft(ctx: ModelContext) -> bool:
 
 def build(ctx: ModelContext) -> list[Term]:
     soft = coverage_is_soft(ctx)
+    covers = shift_covers(ctx.expanded)
     penalties: list[Penalty] = []
     for shift in ctx.shifts:
+        cover = covers[shift.id]
         assigned = list(ctx.duties.by_shift.get(shift.id, {}).values())
         group = RuleGroup(NAME, role=shift.role, shift=shift.id)
+        extra = min(cover.most, len(assigned)) - cover.staff
         if not soft:
-            ctx.add(cp_model.LinearExpr.sum(assigned) == shift.staff, group)
+            total = cp_model.LinearExpr.sum(assigned)
+            if extra > 0:
+                ctx.add(total >= cover.staff, group)
+                ctx.add(total <= cover.most, group)
+            else:
+                ctx.add(total == cover.staff, group)
             continue
-        shortfall = ctx.model.new_int_var(0, shift.staff, f"shortfall[{shift.id}]")
-        ctx.add(cp_model.LinearExpr.sum([*assigned, shortfall]) == shift.staff, group)
-        penalties.append(
-            Penalty(rule="coverage", expr=shortfall, shift=shift.id, detail="missing duties")
-        )
+        parts: list[cp_model.LinearExprT] = list(assigned)
+        if cover.staff > 0:
+            shortfall = ctx.model.new_int_var(0, cover.staff, f"shortfall[{shift.id}]")
+            parts.append(shortfall)
+            penalties.append(
+                Penalty(
+                    rule="coverage",
+                    expr=shortfall,
+                    weight=cover.under_weight,
+                    shift=shift.id,
+                    detail="missing duties",
+                )
+            )
+        if extra > 0:
+            surplus = ctx.model.new_int_var(0, extra, f"surplus[{shift.id}]")
+            parts.append(-surplus)
+            penalties.append(
+                Penalty(
+                    rule="coverage",
+                    expr=surplus,
+                    weight=cover.over_weight,
+                    shift=shift.id,
+                    detail="people beyond staff",
+                )
+            )
+        ctx.add(cp_model.LinearExpr.sum(parts) == cover.staff, group)
+        if cover.staff > 0 and extra > 0:
+            # Never both: the costs are then exactly each missing and each extra person.
+            short = ctx.model.new_bool_var(f"short[{shift.id}]")
+            ctx.model.add(shortfall <= cover.staff * short)
+            ctx.model.add(surplus <= extra * (1 - short))
     if not soft:
         return []
-    return [Term("coverage", sum(p.expr for p in penalties), penalties)]
+    cost = cp_model.LinearExpr.weighted_sum(
+        [penalty.expr for penalty in penalties], [penalty.weight for penalty in penalties]
+    )
+    return [Term("coverage", cost, penalties)]

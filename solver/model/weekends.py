@@ -4,6 +4,7 @@ A weekend is Saturday 00:00 to Monday 00:00 local time; it is worked when any
 duty of the person (any role) overlaps it. A BoolVar per person and weekend
 marks it worked (only when several duties could touch it; a single duty is its
 own indicator). Weekends worked in ``history.duties`` count as constants.
+A person's own ``limits.weekends`` replaces ``rules.weekends`` for them.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from ortools.sat.python import cp_model
 
+from solver.limits import person_limits
 from solver.model.context import ModelContext, RuleGroup, Term
 from solver.scenario import Scenario
 
@@ -40,14 +42,17 @@ def weekends_overlapping(scenario: Scenario, start: datetime, end: datetime) -> 
 
 
 def build(ctx: ModelContext) -> list[Term]:
-    rule = ctx.scenario.rules.weekends
-    if rule is None:
-        return []
     scenario = ctx.scenario
+    limits = person_limits(scenario)
+    if all(limit.weekends is None for limit in limits.values()):
+        return []
     touching: dict[str, list[date]] = {
         shift.id: weekends_overlapping(scenario, shift.start, shift.end) for shift in ctx.shifts
     }
     for person, vars_of in ctx.duties.by_person.items():
+        rule = limits[person].weekends
+        if rule is None:
+            continue
         duties_on: dict[int, list[cp_model.IntVar]] = defaultdict(list)
         for shift_id, var in vars_of.items():
             for saturday in touching[shift_id]:
