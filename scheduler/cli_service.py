@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy.engine import Engine, make_url
@@ -134,6 +134,13 @@ class DemoSetup:
     passwords: dict[str, str] = field(default_factory=dict)  # username → web password, new each run
 
 
+def _user_snapshot(user: User) -> dict[str, Any]:
+    """A user for the audit log: never the password hash (the demo users have passwords)."""
+    snapshot = audit.snapshot(user)
+    snapshot.pop("password_hash", None)
+    return snapshot
+
+
 def _ensure_user(
     session: Session,
     *,
@@ -154,7 +161,7 @@ def _ensure_user(
             zone_ids=zone_ids,
             person_id=person_id,
         )
-    before = audit.snapshot(user)
+    before = _user_snapshot(user)
     user.role, user.display_name, user.person_id = role, display_name, person_id
     user.is_active = True
     session.add(user)
@@ -169,7 +176,7 @@ def _ensure_user(
         entity="user",
         entity_id=user.id,
         before=before,
-        after=audit.snapshot(user) | {"zone_ids": zone_ids},
+        after=_user_snapshot(user) | {"zone_ids": zone_ids},
     )
     session.commit()
     return user

@@ -108,3 +108,30 @@ def test_user_add_with_a_password_from_stdin_can_log_in(
     finally:
         get_settings.cache_clear()
         get_engine.cache_clear()
+
+
+def test_running_the_demo_twice_keeps_password_hashes_out_of_the_audit_log(
+    session: Session,
+) -> None:
+    from scheduler.cli_service import setup_demo
+    from tests.scheduler.conftest import planning_scenario
+
+    scenario = planning_scenario()
+    first = setup_demo(session=session, scenario=scenario)
+    second = setup_demo(session=session, scenario=scenario)
+    assert (
+        set(first.passwords)
+        == set(second.passwords)
+        == {
+            "admin",
+            "planner-hh",
+            "planner-rt",
+            "officer-hh-01",
+        }
+    )
+    assert first.passwords["admin"] != second.passwords["admin"]
+    assert authenticate_password(
+        session=session, username="planner-hh", password=second.passwords["planner-hh"]
+    )
+    events = session.exec(select(AuditEvent).where(AuditEvent.entity == "user")).all()
+    assert events and not any("argon2" in str(event.before) + str(event.after) for event in events)
