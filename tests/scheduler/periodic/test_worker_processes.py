@@ -11,7 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from itertools import pairwise
+from itertools import groupby, pairwise
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ from scheduler.models import LeaderLease, PeriodicRun
 from tests.conftest import ThrowawayPostgres
 from tests.scheduler.test_worker import wait_for
 
-LEASE_SECONDS = 2.0
+LEASE_SECONDS = 3.0
 JOB = "deliver_notifications"  # every second here
 
 
@@ -103,6 +103,15 @@ def assert_each_trigger_once(runs: list[PeriodicRun]) -> None:
     assert all(abs(step - round(step)) < 0.01 and step >= 1 for step in steps), steps
 
 
+def assert_one_leader_at_a_time(runs: list[PeriodicRun]) -> None:
+    """The runs of each worker form one block in trigger order: nobody ran beside the leader.
+
+    (Under heavy load a worker may lose a short lease at start-up and hand over once.)
+    """
+    blocks = [holder for holder, _ in groupby(run.holder for run in runs)]
+    assert len(blocks) == len(set(blocks)), blocks
+
+
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_two_workers_run_each_trigger_once_and_the_survivor_takes_over(
@@ -117,23 +126,27 @@ def test_two_workers_run_each_trigger_once_and_the_survivor_takes_over(
         (leader,) = [worker for worker in workers if worker.owns(lease.holder)]
         (follower,) = [worker for worker in workers if worker is not leader]
         runs = job_runs(engine)
-        assert {run.holder for run in runs} == {lease.holder}
         assert_each_trigger_once(runs)
-        # Structured logs: the leader's name each run; the follower ran nothing.
-        started = [line for line in leader.log_lines() if line.get("job") == JOB]
-        assert started and {line["worker"] for line in started} == {lease.holder}
-        assert not [line for line in follower.log_lines() if line.get("job")]
+        assert_one_leader_at_a_time(runs)
+        assert runs[-1].holder == lease.holder
+        # Structured logs: each finished run names the job, the worker and the outcome.
+        finished = [line for line in leader.log_lines() if line.get("job") == JOB]
+        assert finished and {line["worker"] for line in finished} == {lease.holder}
+        assert {line["outcome"] for line in finished if "outcome" in line} == {"succeeded"}
 
         leader.process.send_signal(signal.SIGKILL)
         leader.process.wait(timeout=10)
         killed_at = datetime.now(UTC)
-        wait_for(
-            lambda: any(follower.owns(run.holder) for run in job_runs(engine)),
-            seconds=LEASE_SECONDS + 5,
-        )
-        first_by_follower = min(
-            run.started_at for run in job_runs(engine) if follower.owns(run.holder)
-        )
+
+        def runs_since_kill() -> list[PeriodicRun]:
+            return [
+                run
+                for run in job_runs(engine)
+                if follower.owns(run.holder) and run.started_at > killed_at
+            ]
+
+        wait_for(lambda: bool(runs_since_kill()), seconds=LEASE_SECONDS + 5)
+        first_by_follower = min(run.started_at for run in runs_since_kill())
         # The lease expires at most LEASE_SECONDS after the last renewal; the follower
         # tries every third of that, and the triggers missed meanwhile run at once (coalesced).
         assert first_by_follower - killed_at < timedelta(seconds=LEASE_SECONDS + 3)
@@ -141,6 +154,7 @@ def test_two_workers_run_each_trigger_once_and_the_survivor_takes_over(
         wait_for(lambda: len(job_runs(engine)) >= count + 3, seconds=10)
         runs = job_runs(engine)
         assert_each_trigger_once(runs)
+        assert all(follower.owns(run.holder) for run in runs if run.started_at > killed_at)
         assert {run.outcome for run in runs[:-1]} == {"succeeded"}
 
         follower.process.send_signal(signal.SIGTERM)
