@@ -162,6 +162,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "version.fairness": ("Eerlijkheid", "Fairness"),
     "version.zone_share": ("Aandeel per zone", "Share per zone"),
     "version.person_load": ("Belasting per persoon", "Load per person"),
+    "version.table": ("{role}: de cijfers als tabel", "{role}: the numbers as a table"),
     "version.fairness_help": (
         "Balk: belasting (geschiedenis inbegrepen); streep: doel. "
         "Rood: meer dan 10% naast het doel.",
