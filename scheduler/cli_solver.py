@@ -7,6 +7,10 @@ scenario (each problem names its field path) or an INVALID one.
 
 ``permanence check SCENARIO ROTA.json`` validates a rota against every hard
 rule without the solver: exit 0 when valid, 1 otherwise (bad files too).
+
+``permanence import-nrp InstanceN.txt -o scenario.yaml`` turns a Curtois–Qu
+benchmark instance into a scenario whose objective is the benchmark's
+(``solver.nrp``, docs/nrp.md); exit 1 when the file cannot be read.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ from typing import Annotated
 
 import typer
 
+from solver.nrp import NrpFormatError, read_instance, to_scenario
 from solver.rota import Rota, dump_rota, load_rota
-from solver.scenario import ScenarioError, load_scenario
+from solver.scenario import ScenarioError, dump_scenario, load_scenario
 from solver.shifts import expand
 from solver.solve import solve
 from solver.split import check_rota
@@ -138,3 +143,30 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"{len(violations)} violations")
             raise typer.Exit(EXIT_BAD_INPUT)
         typer.echo(f"{len(rota.assignments)} duties: no hard rule is broken")
+
+    @app.command("import-nrp")
+    def import_nrp_command(
+        instance_path: Annotated[
+            Path, typer.Argument(metavar="INSTANCE", help="Curtois–Qu InstanceN.txt")
+        ],
+        out: Annotated[
+            Path, typer.Option("--out", "-o", help="Scenario file to write (.yaml or .json)")
+        ],
+        time_limit: Annotated[
+            float, typer.Option("--time-limit", min=0.1, help="solver.time_limit to set")
+        ] = 60,
+        workers: Annotated[int, typer.Option("--workers", min=1, help="CP-SAT workers")] = 8,
+    ) -> None:
+        """Convert a Curtois–Qu benchmark instance into a scenario file."""
+        try:
+            text = instance_path.read_text(encoding="ascii")
+            instance = read_instance(text, instance_path.stem)
+            scenario = to_scenario(instance, time_limit=time_limit, workers=workers)
+        except (OSError, UnicodeDecodeError, NrpFormatError, ScenarioError) as error:
+            typer.echo(f"{instance_path}: cannot be imported: {error}", err=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        dump_scenario(scenario, out)
+        typer.echo(
+            f"{instance.name}: {instance.days} days, {len(instance.employees)} people, "
+            f"{len(instance.shift_types)} shift types → {out}"
+        )

@@ -242,11 +242,14 @@ def solve(
     time_limit: float | None = None,
     progress: Callable[[Progress], None] | None = None,
     stop: Callable[[], bool] | None = None,
+    timings: dict[str, float] | None = None,
 ) -> Rota:
     """Plan ``scenario``; ``time_limit`` (seconds) overrides ``solver.time_limit``.
 
     ``progress`` receives a ``Progress`` on every improving solution and bound;
     ``stop`` is polled and, once true, ends the search keeping the best rota found.
+    ``timings``, if given, receives the seconds spent up to the built model
+    (``prepare``: expansion, pre-check, targets; ``build``: the CP-SAT model).
     """
     started = time.perf_counter()
     expanded = expand(scenario)
@@ -260,7 +263,11 @@ def solve(
         return _rota(scenario, "INFEASIBLE", explanation=impossible, started=started)
 
     targets = fairness_targets(expanded, eligibility)
+    prepared = time.perf_counter()
     plan = build_model(expanded, eligibility=eligibility, targets=targets)
+    if timings is not None:
+        timings["prepare"] = prepared - started
+        timings["build"] = time.perf_counter() - prepared
     options = scenario.solver
     budget = _Budget(
         seconds=time_limit if time_limit is not None else options.time_limit,

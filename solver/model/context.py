@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from ortools.sat.python import cp_model
 
@@ -75,9 +76,27 @@ class ModelContext:
     _spans: dict[tuple[str, Duration | None], Span] = field(default_factory=dict)
     _days: dict[str, dict[date, cp_model.IntVar]] = field(default_factory=dict)
 
+    @cached_property
+    def _day_of(self) -> dict[str, date]:
+        tz = self.scenario.tz
+        return {shift.id: shift.start.astimezone(tz).date() for shift in self.shifts}
+
+    @cached_property
+    def _exclusive_days(self) -> set[date]:
+        """Days whose shifts all overlap each other: one person takes at most one of them."""
+        if self.scenario.rules.max_concurrent != 1:
+            return set()
+        starts: dict[date, datetime] = {}
+        ends: dict[date, datetime] = {}
+        for shift in self.shifts:
+            day = self._day_of[shift.id]
+            starts[day] = max(starts.get(day, shift.start), shift.start)
+            ends[day] = min(ends.get(day, shift.end), shift.end)
+        return {day for day in starts if starts[day] < ends[day]}
+
     def day_of(self, shift_id: str) -> date:
         """The local date a shift starts on: the working day it counts for."""
-        return self.expanded.by_id[shift_id].start.astimezone(self.scenario.tz).date()
+        return self._day_of[shift_id]
 
     def worked_days(self, person: str) -> dict[date, cp_model.IntVar]:
         """A literal per local day on which the person could start a duty: true iff they do.
@@ -87,8 +106,9 @@ class ModelContext:
         """
         if person not in self._days:
             by_day: dict[date, list[str]] = {}
+            day_of = self._day_of
             for shift_id in self.duties.by_person.get(person, {}):
-                by_day.setdefault(self.day_of(shift_id), []).append(shift_id)
+                by_day.setdefault(day_of[shift_id], []).append(shift_id)
             vars_of = self.duties.by_person[person]
             worked: dict[date, cp_model.IntVar] = {}
             for day, shift_ids in sorted(by_day.items()):
@@ -98,7 +118,7 @@ class ModelContext:
                     continue
                 literal = self.model.new_bool_var(f"worked[{person},{day}]")
                 if self.exclusive(shift_ids) and not self.explain:
-                    self.model.add(literal == cp_model.LinearExpr.sum(literals))
+                    self.model.add(cp_model.LinearExpr.sum(literals) == literal)
                 else:
                     self.model.add_max_equality(literal, literals)
                 worked[day] = literal
@@ -107,8 +127,13 @@ class ModelContext:
 
     def exclusive(self, shift_ids: Sequence[str]) -> bool:
         """Whether one person can hold at most one of these shifts (they all overlap)."""
-        if self.scenario.rules.max_concurrent != 1 or len(shift_ids) < 2:
-            return len(shift_ids) < 2
+        if len(shift_ids) < 2:
+            return True
+        if self.scenario.rules.max_concurrent != 1:
+            return False
+        days = {self._day_of[shift_id] for shift_id in shift_ids}
+        if len(days) == 1 and days <= self._exclusive_days:
+            return True
         shifts = [self.expanded.by_id[shift_id] for shift_id in shift_ids]
         return max(shift.start for shift in shifts) < min(shift.end for shift in shifts)
 

@@ -14,11 +14,17 @@ NAME = "Total duty minutes of a person"
 
 
 def build(ctx: ModelContext) -> list[Term]:
+    minutes_of: dict[str, int] | None = None
     for person, limits in person_limits(ctx.scenario).items():
         if limits.min_minutes is None and limits.max_minutes is None:
             continue
+        if minutes_of is None:
+            minutes_of = {
+                shift.id: int((shift.end - shift.start).total_seconds()) // 60
+                for shift in ctx.shifts
+            }
         vars_of = ctx.duties.by_person.get(person, {})
-        minutes = [shift_minutes(ctx, shift_id) for shift_id in vars_of]
+        minutes = [minutes_of[shift_id] for shift_id in vars_of]
         total = cp_model.LinearExpr.weighted_sum(list(vars_of.values()), minutes)
         group = RuleGroup(NAME, person=person)
         if limits.min_minutes is not None:
@@ -26,8 +32,3 @@ def build(ctx: ModelContext) -> list[Term]:
         if limits.max_minutes is not None and sum(minutes) > limits.max_minutes:
             ctx.add(total <= limits.max_minutes, group)
     return []
-
-
-def shift_minutes(ctx: ModelContext, shift_id: str) -> int:
-    shift = ctx.expanded.by_id[shift_id]
-    return int((shift.end - shift.start).total_seconds()) // 60

@@ -31,10 +31,11 @@ def build(ctx: ModelContext) -> list[Term]:
     for first, nexts_of_first in sorted(forbidden.items()):
         groups[frozenset(nexts_of_first)].append(first)
     scenario = ctx.scenario
+    role_of = {shift.id: shift.role for shift in ctx.shifts}
     for person, vars_of in ctx.duties.by_person.items():
         on_day: dict[tuple[date, str], list[str]] = defaultdict(list)
         for shift_id in vars_of:
-            on_day[ctx.day_of(shift_id), ctx.expanded.by_id[shift_id].role].append(shift_id)
+            on_day[ctx.day_of(shift_id), role_of[shift_id]].append(shift_id)
         days = sorted({day for day, _ in on_day})
         history_roles: dict[date, set[str]] = defaultdict(set)
         for duty in scenario.history.duties:
