@@ -32,7 +32,7 @@ import pytest
 from sqlmodel import Session, SQLModel, select
 
 from scheduler.db import make_engine
-from scheduler.models import Person, SwapPolicy, User
+from scheduler.models import Person, User
 from scheduler.services.passwords import set_password
 from tests.scheduler.conftest import import_planning, planning_scenario
 
@@ -119,8 +119,6 @@ def _prepare(database_url: str) -> tuple[int, dict[str, str], tuple[date, date]]
                 )
                 set_password(session=session, user=user, password=PASSWORD)
                 usernames[person.code] = user.username
-            session.add(SwapPolicy(cooperation_id=planning.cooperation_id, approval="planner"))
-            session.commit()
         return planning.cooperation_id, usernames, horizon
     finally:
         engine.dispose()

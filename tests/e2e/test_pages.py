@@ -75,6 +75,12 @@ def test_the_whole_story(browser: Any, server: Server, traffic: Traffic) -> None
     assert "is gepubliceerd" in planner.locator(".flash.ok").inner_text()
     screenshot(planner, "dashboard")
 
+    # Swaps in this cooperation wait for a planner.
+    planner.get_by_role("link", name="Ruilverzoeken").click()
+    planner.get_by_label("Goedkeuring").select_option("planner")
+    planner.get_by_role("button", name="Opslaan").click()
+    assert planner.get_by_label("Goedkeuring").input_value() == "planner"
+
     duties = published_duties(server)
     assert len(duties) == 5
     now = datetime.now(TIMEZONE)
