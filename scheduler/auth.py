@@ -131,9 +131,12 @@ def create_user(
     display_name: str = "",
     zone_ids: list[int] | None = None,
     person_id: int | None = None,
+    email: str | None = None,
     actor: User | None = None,
 ) -> User:
     """Create a user; planners need zones, officers a person. Commits."""
+    if email is not None and "@" not in email:
+        raise Invalid(f"'{email}' is not an e-mail address")
     if role not in USER_ROLES:
         raise Invalid(f"role must be one of {', '.join(USER_ROLES)}, not '{role}'")
     if role == "planner" and not zone_ids:
@@ -142,7 +145,13 @@ def create_user(
         raise Invalid("an officer must be linked to a person")
     if session.exec(select(User).where(User.username == username)).first() is not None:
         raise Conflict(f"user '{username}' already exists")
-    user = User(username=username, role=role, display_name=display_name, person_id=person_id)
+    user = User(
+        username=username,
+        role=role,
+        display_name=display_name,
+        person_id=person_id,
+        email=email,
+    )
     session.add(user)
     session.flush()
     assert user.id is not None

@@ -401,6 +401,7 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         name: Annotated[str, typer.Option(help="Display name")] = "",
+        email: Annotated[str | None, typer.Option(help="E-mail address for notifications")] = None,
         password: Annotated[
             bool, typer.Option("--password", help="Ask for a password for the web pages")
         ] = False,
@@ -441,6 +442,7 @@ def register(app: typer.Typer) -> None:
                 display_name=name,
                 zone_ids=zone_ids,
                 person_id=person_id,
+                email=email,
             )
             if secret is not None:
                 set_password(session=session, user=user, password=secret)

@@ -26,6 +26,8 @@ class User(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True),
     )
     password_hash: str | None = Field(default=None, max_length=256)
+    # Where notifications go; an officer without one is reached through their person.
+    email: str | None = Field(default=None, max_length=254)
     language: str | None = Field(default=None, max_length=8)
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow)

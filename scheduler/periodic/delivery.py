@@ -282,14 +282,14 @@ def recipient_of(session: Session, row: NotificationOutbox, settings: Settings) 
         if user is None or user.id is None:
             return None
         person = session.get(Person, user.person_id) if user.person_id else None
-        # Users have no e-mail column: a linked person's address, else a username that is one.
+        # The user's own address, else a linked person's, else a username that is one.
         username_address = user.username if "@" in parseaddr(user.username)[1] else None
         return Recipient(
             kind="user",
             id=user.id,
             code=user.username,
             name=user.display_name or user.username,
-            email=(person.email if person and person.email else username_address),
+            email=user.email or (person.email if person and person.email else username_address),
             language=user.language or settings.language,
         )
     return None

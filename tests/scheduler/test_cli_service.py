@@ -206,7 +206,8 @@ class TestUsersAndTokens:
             "user", "add", "an", "--role", "officer", "--person", "hh-01", "--name", "An Peeters"
         )
         assert result.exit_code == 0, result.output
-        assert run("user", "add", "root", "--role", "admin").exit_code == 0
+        added = run("user", "add", "root", "--role", "admin", "--email", "root@pz.example")
+        assert added.exit_code == 0, added.output
         listing = run("user", "list")
         assert listing.exit_code == 0
         lines = listing.stdout.splitlines()
@@ -215,6 +216,8 @@ class TestUsersAndTokens:
         with Session(cli_engine) as session:
             user = session.exec(select(User).where(User.username == "an")).one()
             assert user.display_name == "An Peeters"
+            root = session.exec(select(User).where(User.username == "root")).one()
+            assert root.email == "root@pz.example"
 
     @pytest.mark.parametrize(
         ("args", "message"),
@@ -223,6 +226,7 @@ class TestUsersAndTokens:
             (["--role", "planner"], "a planner needs at least one zone"),
             (["--role", "officer", "--person", "zz-99"], "no person 'zz-99'"),
             (["--role", "officer"], "an officer must be linked to a person"),
+            (["--role", "admin", "--email", "nobody"], "'nobody' is not an e-mail address"),
         ],
     )
     def test_bad_users_are_refused(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 08:26:48.473497
+Create Date: 2026-11-27 09:05:40.045070
 """
 
 from collections.abc import Sequence
@@ -249,6 +249,7 @@ def upgrade() -> None:
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=True),
         sa.Column("password_hash", sa.String(length=256), nullable=True),
+        sa.Column("email", sa.String(length=254), nullable=True),
         sa.Column("language", sa.String(length=8), nullable=True),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),

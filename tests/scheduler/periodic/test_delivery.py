@@ -229,6 +229,22 @@ class TestEmail:
         body = planner_mail.get_body(preferencelist=("plain",))
         assert body is not None and body.get_content().startswith("Beste Planner HH,")
 
+    def test_a_planner_with_an_email_address_gets_mail_there(
+        self, world: World, smtp_server: tuple[MailSink, int]
+    ) -> None:
+        with Session(world.engine) as session:
+            planner = session.get(User, world.planner.id)
+            assert planner is not None
+            planner.email = "wacht@pz-hh.example"
+            session.add(planner)
+            session.commit()
+        sink, port = smtp_server
+        assert deliver_due(world.engine, settings=settings_for(port), now=T).sent == 2
+        assert sorted(recipients[0] for recipients in sink.recipients) == [
+            "an.peeters@pz-hh.example",
+            "wacht@pz-hh.example",
+        ]
+
     def test_a_down_mail_server_is_retried_with_doubling_backoff_then_given_up(
         self, world: World
     ) -> None:
