@@ -114,10 +114,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dash.uncovered": ("niet bezet", "uncovered"),
     "dash.legend": ("Legende", "Legend"),
     "dash.weeks": ("weken", "weeks"),
-    "dash.uncovered_count": ("{count} niet bezette diensten", "{count} uncovered shifts"),
+    "dash.uncovered_count": ("Niet bezet: {count}", "Uncovered: {count}"),
     "dash.pending_swaps": (
-        "{count} ruilverzoeken wachten op goedkeuring",
-        "{count} swap requests wait for approval",
+        "Ruilverzoeken die op goedkeuring wachten: {count}",
+        "Swap requests waiting for approval: {count}",
     ),
     # generate
     "gen.title": ("Planning maken", "Generate a rota"),
@@ -183,7 +183,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Dit is de gepubliceerde versie van deze periode.",
         "This is the published version of this horizon.",
     ),
-    "version.changes": ("{count} gewijzigde diensten", "{count} changed duties"),
+    "version.changes": ("Gewijzigde diensten: {count}", "Changed duties: {count}"),
     "version.before": ("Voor", "Before"),
     "version.after": ("Na", "After"),
     "version.grid": ("Rooster", "Rota"),
@@ -291,7 +291,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Uw account is niet aan een persoon gekoppeld.",
         "Your account is not linked to a person.",
     ),
-    "me.inbox": ("{count} verzoeken voor u", "{count} requests for you"),
+    "me.inbox": ("Verzoeken voor u: {count}", "Requests for you: {count}"),
     "cal.title": ("Kalender", "Calendar"),
     "sub.title": ("Abonneren op mijn diensten", "Subscribe to my duties"),
     "sub.help": (
