@@ -23,7 +23,7 @@ from scheduler.web.deps import CsrfFailed, LoginRequired
 from scheduler.web.rendering import render, say
 
 STATIC = Path(__file__).parent / "static"
-API_PATHS = ("/api/", "/docs", "/redoc", "/openapi.json", "/healthz")
+API_PATHS = ("/api/", "/docs", "/redoc", "/openapi.json", "/healthz", "/readyz")
 
 
 def is_page(request: Request) -> bool:

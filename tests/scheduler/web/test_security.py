@@ -172,3 +172,14 @@ class TestThrottle:
             throttle.failed(username=name, address="10.0.0.9")
         assert throttle.retry_after(username="d", address="10.0.0.9") > 0
         assert throttle.retry_after(username="d", address="10.0.0.8") == 0
+
+
+def test_errors_are_pages_for_pages_and_problem_details_for_the_api(browser: Browser) -> None:
+    page = browser.get("/no/such/page")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    api = browser.get("/api/v1/no/such/thing")
+    assert api.status_code == 404
+    assert api.headers["content-type"] == "application/problem+json"
+    unauthenticated = browser.get("/api/v1/cooperations")
+    assert unauthenticated.status_code == 401
+    assert unauthenticated.json()["title"] == "Not authenticated"
