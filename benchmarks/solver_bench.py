@@ -398,17 +398,17 @@ def markdown(
     code: str | None,
 ) -> str:
     lines = [
-        "### Machine",
+        "#### Machine",
         "",
         *machine_lines(run_date, workers, time_limit, code),
         "",
-        "### Results",
+        "#### Results",
         "",
     ]
     lines.append("| " + " | ".join(COLUMNS) + " |")
     lines.append("|" + "---|" * len(COLUMNS))
     lines.extend("| " + " | ".join(row) + " |" for row in table_rows(results))
-    lines += ["", "### Targets", "", *target_lines(results)]
+    lines += ["", "#### Targets", "", *target_lines(results)]
     for result in results:
         if result.case == "replan" and not result.error:
             lines += ["", f"Re-plan: {result.replan_note}."]
