@@ -122,3 +122,17 @@ def test_the_installed_command_solves_a_file(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert (tmp_path / "plan.rota.json").exists()
+
+
+@pytest.mark.slow
+def test_the_demo_year_file_solves_to_a_rota_that_check_accepts(tmp_path: Path) -> None:
+    demo = Path(__file__).parents[2] / "examples" / "demo-2026.yaml"
+    out = tmp_path / "demo.rota.json"
+    solved = runner.invoke(app, ["solve", str(demo), "--out", str(out), "--time-limit", "15"])
+    assert solved.exit_code == 0, solved.output
+    rota = load_rota(out)
+    assert rota.status in ("OPTIMAL", "FEASIBLE")
+    assert rota.uncovered == []
+    checked = runner.invoke(app, ["check", str(demo), str(out)])
+    assert checked.exit_code == 0, checked.output
+    assert f"{len(rota.assignments)} duties: no hard rule is broken" in checked.output
