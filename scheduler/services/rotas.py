@@ -15,14 +15,14 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
-from sqlalchemy import delete
+from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from scheduler import audit
 from scheduler.auth import Actor
 from scheduler.errors import Conflict, FieldProblem, Invalid, NotFound
-from scheduler.models import Assignment, Cooperation, Person, RotaVersion
+from scheduler.models import Assignment, Cooperation, Person, Role, RotaVersion
 from scheduler.models.types import utcnow
 from scheduler.services import feeds
 from scheduler.services.common import get_scoped, page
@@ -604,13 +604,24 @@ def on_call(
         )
         .order_by(col(Assignment.role), col(Assignment.start), col(Person.code))
     ).all()
+    # Per role, only the duties of the first start after ``at``: no scan of the whole future.
+    first_starts = (
+        select(Assignment.role, func.min(Assignment.start).label("first"))
+        .where(col(Assignment.version_id).in_(published), col(Assignment.start) > at)
+        .group_by(col(Assignment.role))
+        .subquery()
+    )
     upcoming = session.exec(
         select(Assignment, Person)
         .join(Person, col(Person.id) == col(Assignment.person_id))
-        .where(col(Assignment.version_id).in_(published), col(Assignment.start) > at)
-        .order_by(col(Assignment.role), col(Assignment.start), col(Person.code))
+        .join(
+            first_starts,
+            (first_starts.c.role == col(Assignment.role))
+            & (first_starts.c.first == col(Assignment.start)),
+        )
+        .where(col(Assignment.version_id).in_(published))
+        .order_by(col(Assignment.role), col(Person.code))
     ).all()
-    from scheduler.models import Role
 
     roles = list(
         session.exec(
@@ -623,11 +634,8 @@ def on_call(
     for duty, person in current:
         now_by_role[duty.role].append(_on_call_duty(duty, person))
     next_by_role: dict[str, list[OnCallDuty]] = defaultdict(list)
-    first_start: dict[str, datetime] = {}
     for duty, person in upcoming:
-        first = first_start.setdefault(duty.role, duty.start)
-        if duty.start == first:
-            next_by_role[duty.role].append(_on_call_duty(duty, person))
+        next_by_role[duty.role].append(_on_call_duty(duty, person))
     return OnCall(
         at=at,
         roles=[
