@@ -287,8 +287,10 @@ def solve(
         search = _Search(plan, options, budget, started, progress, stop)
         # Few workers find good solutions fastest; many (portfolio with core and
         # bound workers) prove optima that few do not. First find, then prove.
+        # A single tier (e.g. a combined benchmark objective) has no later tier to
+        # hand a good rota to: the full portfolio searches from the start.
         finders = min(options.workers, FINDING_WORKERS)
-        two_phases = options.workers > finders
+        two_phases = options.workers > finders and len(tiers) > 1
         first = search.run(tier, share * FINDING_SHARE if two_phases else share, finders, snapshot)
         outcome = first
         if two_phases and not first.stopped and first.status == cp_model.FEASIBLE:
