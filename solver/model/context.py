@@ -131,8 +131,11 @@ class ModelContext:
             return True
         if self.scenario.rules.max_concurrent != 1:
             return False
-        days = {self._day_of[shift_id] for shift_id in shift_ids}
-        if len(days) == 1 and days <= self._exclusive_days:
+        day_of = self._day_of
+        first_day = day_of[shift_ids[0]]
+        if first_day in self._exclusive_days and all(
+            day_of[shift_id] == first_day for shift_id in shift_ids
+        ):
             return True
         shifts = [self.expanded.by_id[shift_id] for shift_id in shift_ids]
         return max(shift.start for shift in shifts) < min(shift.end for shift in shifts)

@@ -33,36 +33,39 @@ def build(ctx: ModelContext) -> list[Term]:
     scenario = ctx.scenario
     role_of = {shift.id: shift.role for shift in ctx.shifts}
     for person, vars_of in ctx.duties.by_person.items():
-        on_day: dict[tuple[date, str], list[str]] = defaultdict(list)
+        # day → role → the person's candidate shifts of that role starting that day
+        on_day: dict[date, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for shift_id in vars_of:
-            on_day[ctx.day_of(shift_id), role_of[shift_id]].append(shift_id)
-        days = sorted({day for day, _ in on_day})
+            on_day[ctx.day_of(shift_id)][role_of[shift_id]].append(shift_id)
         history_roles: dict[date, set[str]] = defaultdict(set)
         for duty in scenario.history.duties:
             if duty.person == person:
                 day = scenario.instant(duty.start).astimezone(scenario.tz).date()
                 history_roles[day].add(duty.role)
         group = RuleGroup(NAME, person=person)
-        for day in sorted(set(days) | {day + timedelta(days=1) for day in history_roles}):
+        for day in sorted(set(on_day) | {day + timedelta(days=1) for day in history_roles}):
             before = day - timedelta(days=1)
+            today = on_day.get(day, {})
+            yesterday = on_day.get(before, {})
+            past = history_roles.get(before, set())
             for then, firsts in groups.items():
-                nexts = [s for role in sorted(then) for s in on_day.get((day, role), [])]
+                nexts = [s for role, ids in today.items() if role in then for s in ids]
                 if not nexts:
                     continue
-                if any(role in firsts for role in history_roles.get(before, ())):
+                if any(role in past for role in firsts):
                     for shift_id in nexts:
                         ctx.add(vars_of[shift_id] == 0, group)
                     continue
-                earlier = [s for role in firsts for s in on_day.get((before, role), [])]
+                earlier = [s for role in firsts for s in yesterday.get(role, ())]
                 if not earlier:
                     continue
                 if ctx.exclusive(earlier) and ctx.exclusive(nexts) and not ctx.explain:
                     ctx.model.add_at_most_one([vars_of[s] for s in earlier + nexts])
                     continue
                 for first_id in earlier:
-                    first_role = ctx.expanded.by_id[first_id].role
+                    first_role = role_of[first_id]
                     for next_id in nexts:
-                        if ctx.expanded.by_id[next_id].role in forbidden[first_role]:
+                        if role_of[next_id] in forbidden[first_role]:
                             ctx.add(
                                 cp_model.LinearExpr.sum([vars_of[first_id], vars_of[next_id]]) <= 1,
                                 group,
