@@ -21,11 +21,11 @@ filters out load from elsewhere on the machine.
 
 HTTP: one uvicorn process (the app as ``permanence serve`` builds it, with
 the feeds' clock standing at the start of the year) and ``wrk`` on the same
-machine; the median of the rounds counts. Each endpoint is measured for ``--duration`` seconds, ``--rounds``
-times in turn, after a warm-up: ``/healthz`` and a trivial async route added
-to the same app (the faster of the two is the framework's ceiling), a person
-feed and the cooperation feed as full 200 responses, and the person feed as a
-304 answer to If-None-Match.
+machine; the median of the rounds counts. Each endpoint is measured for
+``--duration`` seconds, ``--rounds`` times in turn, after a warm-up:
+``/healthz`` and a trivial async route added to the same app (the faster of
+the two is the framework's ceiling), a person feed and the cooperation feed as
+full 200 responses, and the person feed as a 304 answer to If-None-Match.
 """
 
 from __future__ import annotations
