@@ -8,7 +8,6 @@ skips these tests with the reason; in CI (``CI`` set) it fails them.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import socket
@@ -26,16 +25,11 @@ import pytest
 
 from calendars.feed import render_feed
 from tests.calendars.conftest import AN, JAN, duty, local
+from tests.conftest import missing
 
 JS_DIR = Path(__file__).resolve().parents[1] / "js"
 WINTER, SUMMER = local(2026, 1, 5), local(2026, 7, 6)
 SPRING_CHANGE, AUTUMN_CHANGE = local(2026, 3, 23), local(2026, 10, 19)
-
-
-def missing(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(reason + " (CI must run the calendar client tests)")
-    pytest.skip(reason)
 
 
 def feed() -> bytes:

@@ -34,6 +34,7 @@ from sqlmodel import Session, SQLModel, select
 from scheduler.db import make_engine
 from scheduler.models import Person, User
 from scheduler.services.passwords import set_password
+from tests.conftest import missing
 from tests.scheduler.conftest import import_planning, planning_scenario
 
 CHROMIUM = os.environ.get("PERMANENCE_CHROMIUM", "/usr/bin/chromium")
@@ -50,19 +51,13 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 TIMEZONE = ZoneInfo("Europe/Brussels")
 
 
-def _missing(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI must run the browser tests)")
-    pytest.skip(reason)
-
-
 def require_browser() -> None:
     if not Path(CHROMIUM).exists():
-        _missing(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
+        missing(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        _missing("the playwright package is not installed: pip install -e '.[test]'")
+        missing("the playwright package is not installed: pip install -e '.[test]'")
 
 
 def free_port() -> int:
