@@ -16,7 +16,8 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from multiprocessing.connection import Connection
@@ -32,7 +33,7 @@ from scheduler.models.types import utcnow
 from scheduler.services import jobs
 from scheduler.services.rotas import generation_scenario, store_version
 from solver.rota import Rota
-from solver.scenario import ScenarioError, parse_scenario, scenario_to_data
+from solver.scenario import ScenarioError, ShiftPerson, parse_scenario, scenario_to_data
 
 log = logging.getLogger("permanence.worker")
 
@@ -68,6 +69,25 @@ def solver_context() -> multiprocessing.context.ForkServerContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["solver.solve", "scheduler.worker"])
     return context
+
+
+def changes_against(previous: Sequence[ShiftPerson], rota: Rota) -> dict[str, Any]:
+    """How many duties of the published rota a re-plan changed, and whose they were.
+
+    A duty changed when the people on its shift differ; the people named are
+    those who lose or gain it.
+    """
+    before: dict[str, set[str]] = defaultdict(set)
+    after: dict[str, set[str]] = defaultdict(set)
+    for pin in previous:
+        before[pin.shift].add(pin.person)
+    for duty in rota.assignments:
+        after[duty.shift].add(duty.person)
+    changed = sorted(
+        shift for shift in before.keys() | after.keys() if before[shift] != after[shift]
+    )
+    people = sorted(set().union(*(before[shift] ^ after[shift] for shift in changed)))
+    return {"count": len(changed), "shifts": changed, "people": people}
 
 
 class Worker:
@@ -196,7 +216,10 @@ class Worker:
                     progress=progress,
                 )
                 return
-            self._store(session, job, Rota.model_validate(result), cancelled, progress)
+            rota = Rota.model_validate(result)
+            if scenario.previous:
+                progress = progress | {"changes": changes_against(scenario.previous, rota)}
+            self._store(session, job, rota, cancelled, progress)
 
     def _store(
         self,

@@ -305,7 +305,11 @@ class TestReplanning:
                 )
             )
             session.commit()
-        replanned = generate(planning, replan=True, frozen_days=0)
+        job_id = queue(planning, replan=True, frozen_days=0)
+        assert worker(planning).run_once() == job_id
+        job = job_row(planning, job_id)
+        replanned = job.result_version_id
+        assert replanned is not None
         with planning.session() as session:
             diff = rotas.diff_versions(
                 session=session,
@@ -318,6 +322,12 @@ class TestReplanning:
         assert diff.changes[0].shift == affected.shift
         assert diff.changes[0].before == [affected.person]
         assert affected.person not in diff.changes[0].after
+        # The job's result says how many duties changed, and for whom.
+        assert job.progress["changes"] == {
+            "count": 1,
+            "shifts": [affected.shift],
+            "people": sorted([affected.person, *diff.changes[0].after]),
+        }
 
     def test_the_frozen_window_pins_published_duties(self, planning: Planning) -> None:
         published = generate(planning)
