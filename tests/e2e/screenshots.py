@@ -50,7 +50,8 @@ def prepare(database_url: str) -> dict[str, Any]:
     scenario = demo_scenario()
     with Session(engine, expire_on_commit=False) as session:
         setup = setup_demo(session=session, scenario=scenario)
-        version = plan_demo_rota(session=session, setup=setup, scenario=scenario, time_limit=20)
+        # A full minute, as a planner would give it: the pictures show a fair plan.
+        version = plan_demo_rota(session=session, setup=setup, scenario=scenario, time_limit=60)
         for user in session.exec(select(User)).all():
             set_password(session=session, user=user, password=PASSWORD)
         cooperation_id = setup.cooperation.id or 0
