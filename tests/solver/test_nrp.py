@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,11 @@ from solver.solve import solve
 from solver.validate import check_rota
 
 CURTOIS = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "curtois"
+# The instances live in ../shared beside the repository; CI always has them, so
+# there a missing file fails the test instead of skipping it.
 needs_instances = pytest.mark.skipif(
-    not (CURTOIS / "Instance1.txt").exists(), reason="benchmark files not present"
+    not (CURTOIS / "Instance1.txt").exists() and not os.environ.get("CI"),
+    reason=f"benchmark files not present in {CURTOIS}",
 )
 
 SMALL = """\
