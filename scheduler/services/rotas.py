@@ -27,8 +27,9 @@ from scheduler.models.types import utcnow
 from scheduler.services import feeds
 from scheduler.services.common import get_scoped, page
 from solver import split
+from solver.revise import preference_violations, revised_rota
 from solver.rota import Assignment as RotaAssignment
-from solver.rota import Rota, SoftViolation
+from solver.rota import Rota
 from solver.scenario import Scenario, ShiftPerson
 from solver.shifts import ExpandedScenario, expand
 
@@ -469,10 +470,10 @@ def edit_version(
         )
     warnings = [
         f"{violation.person} asked to avoid duties then (weight {violation.weight:g})"
-        for violation in _preference_violations(expanded, assignments)
+        for violation in preference_violations(expanded, assignments)
         if violation.shift == shift.id
     ]
-    new_rota = _recount(expanded, rota, assignments)
+    new_rota = revised_rota(expanded, rota, assignments)
     before = summary(version).model_dump(mode="json")
     if version.status == "draft":
         session.execute(delete(Assignment).where(col(Assignment.version_id) == version.id))
@@ -509,66 +510,6 @@ def edit_version(
         session.rollback()
         raise Conflict("the rota changed at the same time; reload and try again") from None
     return EditResult(version=summary(result), warnings=warnings)
-
-
-def _recount(expanded: ExpandedScenario, rota: Rota, assignments: list[RotaAssignment]) -> Rota:
-    """The rota with new assignments and its fairness and uncovered shifts recomputed."""
-    from solver.fairness import fairness_report
-    from solver.precheck import uncovered_reasons
-    from solver.rota import Uncovered
-
-    staffed: dict[str, int] = defaultdict(int)
-    for duty in assignments:
-        parent = split.parent_shift(duty.shift)
-        # A split duty's parts tile their shift (the validator checks it): the part that
-        # starts with the shift stands for the whole staffing slot.
-        if not split.is_part(duty.shift) or duty.start == expanded.by_id[parent].start:
-            staffed[parent] += 1
-    uncovered = [
-        Uncovered(
-            shift=shift.id,
-            role=shift.role,
-            start=shift.start,
-            end=shift.end,
-            missing=shift.staff - staffed[shift.id],
-            reasons=uncovered_reasons(expanded, shift),
-        )
-        for shift in expanded.shifts
-        if staffed[shift.id] < shift.staff
-    ]
-    return rota.model_copy(
-        update={
-            "assignments": assignments,
-            "uncovered": uncovered,
-            "fairness": fairness_report(expanded, assignments),
-            "soft_violations": [
-                violation for violation in rota.soft_violations if violation.rule != "preference"
-            ]
-            + _preference_violations(expanded, assignments),
-        }
-    )
-
-
-def _preference_violations(
-    expanded: ExpandedScenario, assignments: list[RotaAssignment]
-) -> list[SoftViolation]:
-    scenario = expanded.scenario
-    found = []
-    for preference in scenario.preferences:
-        if preference.kind != "avoid":
-            continue
-        start, end = scenario.instant(preference.start), scenario.instant(preference.end)
-        for duty in assignments:
-            if duty.person == preference.person and duty.start < end and start < duty.end:
-                found.append(
-                    SoftViolation(
-                        rule="preference",
-                        person=duty.person,
-                        shift=duty.shift,
-                        weight=preference.weight,
-                    )
-                )
-    return found
 
 
 # --- Who is on call --------------------------------------------------------------------------

@@ -30,7 +30,7 @@ transaction as the request's change.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -66,8 +66,9 @@ from scheduler.services.rotas import (
     store_version,
 )
 from solver.fairness import RoleTargets, fairness_report, fairness_targets
+from solver.revise import preference_violations, revised_rota
 from solver.rota import Assignment as RotaAssignment
-from solver.rota import RoleFairness, Rota, SoftViolation
+from solver.rota import RoleFairness, Rota
 from solver.scenario import ShiftPerson
 from solver.shifts import ExpandedScenario, expand
 from solver.split import cover, normalize, parent_shift
@@ -290,31 +291,6 @@ def _fairness_deltas(
                     )
                 )
     return deltas
-
-
-def preference_violations(
-    expanded: ExpandedScenario, duties: Iterable[RotaAssignment]
-) -> list[SoftViolation]:
-    """The avoid-preferences that ``duties`` overlap."""
-    scenario = expanded.scenario
-    found = []
-    for duty in duties:
-        start, end = scenario.instant(duty.start), scenario.instant(duty.end)
-        for preference in scenario.preferences:
-            if preference.kind != "avoid" or preference.person != duty.person:
-                continue
-            if scenario.instant(preference.start) < end and start < scenario.instant(
-                preference.end
-            ):
-                found.append(
-                    SoftViolation(
-                        rule="preference",
-                        person=duty.person,
-                        shift=duty.shift,
-                        weight=preference.weight,
-                    )
-                )
-    return found
 
 
 def shift_day(duty_id: str) -> date:
@@ -1274,18 +1250,7 @@ def _apply(
     if not superseded:
         session.rollback()
         raise Conflict("the rota changed at the same time; reload and try again")
-    new_rota = rota.rota.model_copy(
-        update={
-            "assignments": assignments,
-            "fairness": fairness_report(rota.expanded, assignments, rota.targets),
-            "soft_violations": [
-                violation
-                for violation in rota.rota.soft_violations
-                if violation.rule != "preference"
-            ]
-            + preference_violations(rota.expanded, assignments),
-        }
-    )
+    new_rota = revised_rota(rota.expanded, rota.rota, assignments, rota.targets)
     version = store_version(
         session,
         cooperation_id=base.cooperation_id,
