@@ -147,6 +147,8 @@ class Eligibility:
         self._requires = {role.id: frozenset(role.requires) for role in scenario.roles}
         self._blockers: dict[tuple[str, str], Blocker | None] = {}
         self._eligible: dict[str, list[str]] = {}
+        self._holders: dict[str, list[str]] = {}
+        self._shifts_of: dict[str, list[str]] | None = None
 
     def blocker(self, person_id: str, shift_id: str) -> Blocker | None:
         key = (person_id, shift_id)
@@ -172,19 +174,33 @@ class Eligibility:
 
     def people_for(self, shift_id: str) -> list[str]:
         if shift_id not in self._eligible:
+            # Only qualified people can be eligible; most are not, in large scenarios.
+            holders = self.holders(self.expanded.by_id[shift_id].role)
             self._eligible[shift_id] = [
-                person_id for person_id in self._people if self.blocker(person_id, shift_id) is None
+                person_id for person_id in holders if self.blocker(person_id, shift_id) is None
             ]
         return self._eligible[shift_id]
 
+    def shifts_for(self, person_id: str) -> list[str]:
+        """Ids of the shifts the person may take, in shift order."""
+        if self._shifts_of is None:
+            shifts_of: dict[str, list[str]] = {person: [] for person in self._people}
+            for shift in self.expanded.shifts:
+                for person in self.people_for(shift.id):
+                    shifts_of[person].append(shift.id)
+            self._shifts_of = shifts_of
+        return self._shifts_of[person_id]
+
     def holders(self, role_id: str) -> list[str]:
         """Ids of people holding every qualification the role requires, in scenario order."""
-        requires = self._requires[role_id]
-        return [
-            person_id
-            for person_id, person in self._people.items()
-            if requires <= person.qualifications
-        ]
+        if role_id not in self._holders:
+            requires = self._requires[role_id]
+            self._holders[role_id] = [
+                person_id
+                for person_id, person in self._people.items()
+                if requires <= person.qualifications
+            ]
+        return self._holders[role_id]
 
 
 def unavailability(expanded: ExpandedScenario, person: Person, shift: Shift) -> str | None:

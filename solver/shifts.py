@@ -10,14 +10,18 @@ hours: each real hour counts the weight of the local day it falls in.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import holidays as holiday_calendars
 from dateutil.rrule import rrulestr
 
 from solver.scenario import Scenario, ShiftOverride, ShiftPerson, with_fixed_offset
+
+if TYPE_CHECKING:
+    from solver.coverage import Cover
 
 
 class ShiftExpansionError(ValueError):
@@ -113,6 +117,9 @@ class ExpandedScenario:
 
     scenario: Scenario
     shifts: list[Shift]
+    # Per-shift facts that rules derive once and every model of the scenario
+    # shares (models of groups of people are built many times: solver.reroster).
+    facts: dict[str, dict[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def by_id(self) -> dict[str, Shift]:
@@ -121,6 +128,13 @@ class ExpandedScenario:
     @cached_property
     def calendar(self) -> DayCalendar:
         return DayCalendar(self.scenario)
+
+    @cached_property
+    def covers(self) -> dict[str, Cover]:
+        """``solver.coverage.shift_covers``, once: models of groups of people share it."""
+        from solver.coverage import shift_covers  # it reads shifts: imported late
+
+        return shift_covers(self)
 
 
 def expand_shifts(scenario: Scenario) -> list[Shift]:

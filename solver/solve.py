@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from solver import reroster
 from solver.eligibility import Eligibility, shift_label
 from solver.explain import certain_infeasibility, explain_infeasible, scenario_contradictions
 from solver.fairness import fairness_report, fairness_targets
@@ -44,9 +45,19 @@ STOP_POLL_SECONDS = 0.05
 # Each tier first searches with at most this many workers for this share of its time.
 FINDING_WORKERS = 2
 FINDING_SHARE = 0.3
+# A separable tier (solver.reroster): shares of its time for the first rota built
+# person by person (an upper limit: it usually takes far less), for CP-SAT on
+# everyone's model, and of what is then left for re-rostering groups of people.
+FIRST_ROTA_SHARE = 0.3
+EVERYONE_SHARE = 0.1
+GROUPS_SHARE = 0.85
 # Large models start from a greedy, roughly fair rota (solver.model.start); in
 # smaller ones CP-SAT's own first rota led to better fairness in our measurements.
 GREEDY_HINT_MIN_DUTIES = 10_000
+# Why a shift is uncovered is asked of every eligible person's rules: in a rota
+# with hundreds of uncovered shifts (benchmarks with soft coverage) that takes
+# minutes, so only the first ones are analysed.
+EXPLAINED_UNCOVERED = 50
 # Finding a small core is worth a few seconds beyond a budget the proof used up.
 EXPLAIN_MIN_SECONDS = 5.0
 
@@ -235,6 +246,26 @@ class _Search:
             stopped=monitor.stopped or watcher.stopped,
         )
 
+    def evaluate(self, duties: reroster.Duties) -> _Snapshot | None:
+        """The full solution of exactly these duties (every other variable follows), or None."""
+        proto = self.plan.model.proto
+        fixed = []
+        for (person, shift_id), var in self.plan.duties.duty.items():
+            domain = proto.variables[var.index].domain
+            domain[0] = domain[1] = int(shift_id in duties.get(person, ()))
+            fixed.append(var.index)
+        self.plan.model.clear_hints()  # type: ignore[no-untyped-call]
+        solver = configured_solver(self.options, max(self.budget.seconds, 1.0), workers=1)
+        status = solver.solve(self.plan.model)
+        for index in fixed:
+            domain = proto.variables[index].domain
+            domain[0], domain[1] = 0, 1
+        if self.options.deterministic:
+            self.budget.spent += solver.deterministic_time
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return _take(self.plan, solver)
+
 
 def solve(
     scenario: Scenario,
@@ -291,14 +322,11 @@ def solve(
         # hand a good rota to: the full portfolio searches from the start.
         finders = min(options.workers, FINDING_WORKERS)
         two_phases = options.workers > finders and len(tiers) > 1
-        first = search.run(tier, share * FINDING_SHARE if two_phases else share, finders, snapshot)
-        outcome = first
-        if two_phases and not first.stopped and first.status == cp_model.FEASIBLE:
-            plan.model.add(expr <= first.value)
-            proof = search.run(tier, share * (1 - FINDING_SHARE), options.workers, first.snapshot)
-            outcome = first.combined(proof)
-        elif two_phases and not first.stopped and first.status == cp_model.UNKNOWN:
-            outcome = search.run(tier, share * (1 - FINDING_SHARE), options.workers, snapshot)
+        if reroster.applies(scenario, tiers):
+            groups = reroster.Reroster(expanded, eligibility, targets, options, tier, stop)
+            outcome = _by_groups(search, groups, tier, share)
+        else:
+            outcome = _tier_outcome(search, tier, expr, share, snapshot, two_phases, finders)
         stopped = outcome.stopped
         if outcome.status == cp_model.INFEASIBLE:
             infeasible = True
@@ -336,6 +364,79 @@ def solve(
         ]
         return _rota(scenario, "UNKNOWN", explanation=explanation + notes, started=started)
     return _finished_rota(expanded, plan, eligibility, snapshot, results, notes, started)
+
+
+def _tier_outcome(
+    search: _Search,
+    tier: str,
+    expr: cp_model.LinearExprT,
+    share: float,
+    snapshot: _Snapshot | None,
+    two_phases: bool,
+    finders: int,
+) -> _Outcome:
+    """Search one tier with CP-SAT: find with few workers, then prove with all of them."""
+    workers = search.options.workers
+    first = search.run(tier, share * FINDING_SHARE if two_phases else share, finders, snapshot)
+    if two_phases and not first.stopped and first.status == cp_model.FEASIBLE:
+        search.plan.model.add(expr <= first.value)
+        proof = search.run(tier, share * (1 - FINDING_SHARE), workers, first.snapshot)
+        return first.combined(proof)
+    if two_phases and not first.stopped and first.status == cp_model.UNKNOWN:
+        return search.run(tier, share * (1 - FINDING_SHARE), workers, snapshot)
+    return first
+
+
+def _by_groups(search: _Search, groups: reroster.Reroster, tier: str, share: float) -> _Outcome:
+    """Search a separable tier by people: first rota, CP-SAT, re-rostering groups, CP-SAT.
+
+    The first rota is built person by person (``solver.reroster``); CP-SAT then
+    searches everyone's model from it, which proves small scenarios optimal;
+    otherwise groups of people are re-rostered, and CP-SAT gets the last share
+    of the time from that rota (to improve on it and to bound it).
+    """
+    options = search.options
+    deterministic = options.deterministic
+    clock = reroster.Clock(share * FIRST_ROTA_SHARE, deterministic=deterministic)
+    duties = groups.first_rota(clock)
+    search.budget.spent += clock.spent
+    hint = search.evaluate(duties) if duties is not None else None
+    outcome = search.run(tier, share * EVERYONE_SHARE, options.workers, hint)
+    if outcome.snapshot is None and hint is not None:
+        # CP-SAT had no time to load the model: the first rota is the answer so far.
+        value = hint.tier_values[tier]
+        outcome = _Outcome(cp_model.FEASIBLE, hint, value, 0, outcome.seconds, outcome.stopped)
+    if outcome.snapshot is None or outcome.stopped or outcome.value == outcome.bound:
+        return outcome
+    value = outcome.value
+    started = search.started
+
+    def improved(_: reroster.Duties, gain: int) -> None:
+        nonlocal value
+        value -= gain
+        if search.progress is not None:
+            search.progress(Progress(time.perf_counter() - started, tier, value, None))
+
+    best: reroster.Duties = {person: frozenset() for person in groups.people}
+    best |= _duties_by_person(outcome.snapshot.duties)
+    left = search.budget.share(1) if not deterministic else share * GROUPS_SHARE
+    clock = reroster.Clock(left * GROUPS_SHARE, deterministic=deterministic)
+    best = groups.improve(best, clock, improved)
+    search.budget.spent += clock.spent
+    if value == outcome.value:
+        return outcome
+    hint = search.evaluate(best)
+    if hint is None:
+        raise SolverBug("the re-rostered rota does not fit the model")
+    last = search.run(tier, max(search.budget.share(1), 0.01), options.workers, hint)
+    return outcome.combined(last) if last.snapshot is not None else outcome
+
+
+def _duties_by_person(duties: list[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    by_person: dict[str, set[str]] = {}
+    for person, shift_id in duties:
+        by_person.setdefault(person, set()).add(shift_id)
+    return {person: frozenset(shifts) for person, shifts in by_person.items()}
 
 
 def _bound_reporter(
@@ -412,11 +513,16 @@ def _finished_rota(
     staffed = Counter(shift_id for _, shift_id in snapshot.duties)
     uncovered = []
     explanation = list(notes)
+    explained = 0
     for shift in expanded.shifts:
         missing = shift.staff - staffed[shift.id]
         if missing <= 0:
             continue
-        reasons = uncovered_reasons(expanded, shift, assignments, validator=validator)
+        if explained < EXPLAINED_UNCOVERED:
+            reasons = uncovered_reasons(expanded, shift, assignments, validator=validator)
+            explained += 1
+        else:
+            reasons = [f"not analysed: only the first {EXPLAINED_UNCOVERED} uncovered shifts are"]
         explanation.append(
             f"{shift_label(shift, scenario.tz)} → {missing} of {shift.staff} uncovered: "
             + "; ".join(reasons)

@@ -10,7 +10,7 @@ eligible pairs and runs every rule, hard rules first.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -146,23 +146,37 @@ def build_model(
     explain: bool = False,
     eligibility: Eligibility | None = None,
     targets: dict[str, RoleTargets] | None = None,
+    people: Collection[str] | None = None,
+    outside: Mapping[str, int] | None = None,
 ) -> PlanModel:
-    """Build the model; with ``explain`` every hard-rule group gets an assumption literal."""
+    """Build the model; with ``explain`` every hard-rule group gets an assumption literal.
+
+    ``people`` builds a model of those people only: the duties of everyone else
+    are fixed, ``outside`` counting them per shift (``solver.reroster``).
+    """
     eligibility = eligibility or Eligibility(expanded)
     if targets is None:
         targets = fairness_targets(expanded, eligibility)
     model = cp_model.CpModel()
-    pairs = [
-        (person, shift.id)
-        for shift in expanded.shifts
-        for person in eligibility.people_for(shift.id)
-    ]
+    chosen = frozenset(people) if people is not None else None
+    if chosen is None:
+        pairs = [
+            (person, shift.id)
+            for shift in expanded.shifts
+            for person in eligibility.people_for(shift.id)
+        ]
+    else:
+        pairs = [
+            (person, shift_id) for person in chosen for shift_id in eligibility.shifts_for(person)
+        ]
     context = ModelContext(
         expanded=expanded,
         model=model,
         duties=DutyVars(model, pairs),
         targets=targets,
         explain=explain,
+        people=chosen,
+        outside=outside or {},
     )
     prioritised = set(expanded.scenario.objective.priorities)
     terms: list[Term] = []

@@ -13,7 +13,7 @@ rule cost what, per person and shift.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -72,8 +72,11 @@ class ModelContext:
     duties: DutyVars
     targets: dict[str, RoleTargets]
     explain: bool = False
+    # A model of some people only (``solver.reroster``): who it decides, and per
+    # shift how many duties the others hold, which count as constants.
+    people: frozenset[str] | None = None
+    outside: Mapping[str, int] = field(default_factory=dict)
     groups: dict[RuleGroup, cp_model.IntVar] = field(default_factory=dict)
-    _spans: dict[tuple[str, Duration | None], Span] = field(default_factory=dict)
     _days: dict[str, dict[date, cp_model.IntVar]] = field(default_factory=dict)
 
     @cached_property
@@ -93,6 +96,10 @@ class ModelContext:
             starts[day] = max(starts.get(day, shift.start), shift.start)
             ends[day] = min(ends.get(day, shift.end), shift.end)
         return {day for day in starts if starts[day] < ends[day]}
+
+    def decides(self, person: str) -> bool:
+        """Whether this model decides the person's duties (everyone's, unless a subset)."""
+        return self.people is None or person in self.people
 
     def day_of(self, shift_id: str) -> date:
         """The local date a shift starts on: the working day it counts for."""
@@ -150,11 +157,13 @@ class ModelContext:
     def span(self, shift_id: str, after: Duration | None = None) -> Span:
         """The shift as a span, stretched ``after`` past its end (cached: rules share them)."""
         key = (shift_id, after)
-        if key not in self._spans:
+        # Shared by every model of the scenario (models of groups: solver.reroster).
+        spans: dict[tuple[str, Duration | None], Span] = self.expanded.facts.setdefault("spans", {})
+        if key not in spans:
             shift = self.expanded.by_id[shift_id]
             end = shift.end if after is None else after.after(shift.end, self.scenario.tz)
-            self._spans[key] = Span(shift_id, seconds(shift.start), seconds(end))
-        return self._spans[key]
+            spans[key] = Span(shift_id, seconds(shift.start), seconds(end))
+        return spans[key]
 
     @property
     def scenario(self) -> Scenario:

@@ -16,7 +16,7 @@ NAME = "Total duty minutes of a person"
 def build(ctx: ModelContext) -> list[Term]:
     minutes_of: dict[str, int] | None = None
     for person, limits in person_limits(ctx.scenario).items():
-        if limits.min_minutes is None and limits.max_minutes is None:
+        if (limits.min_minutes is None and limits.max_minutes is None) or not ctx.decides(person):
             continue
         if minutes_of is None:
             minutes_of = {

@@ -13,6 +13,8 @@ NAME = "Fixed pin"
 
 def build(ctx: ModelContext) -> list[Term]:
     for index, pin in enumerate(ctx.scenario.fixed):
+        if not ctx.decides(pin.person):
+            continue
         if pin.shift not in ctx.expanded.by_id:
             continue  # removed by an override: solve() reports the scenario INVALID
         group = RuleGroup(NAME, person=pin.person, shift=pin.shift, index=index)

@@ -19,6 +19,8 @@ def build(ctx: ModelContext) -> list[Term]:
     scenario = ctx.scenario
     penalties: list[Penalty] = []
     for index, preference in enumerate(scenario.preferences):
+        if not ctx.decides(preference.person):
+            continue
         start, end = scenario.instant(preference.start), scenario.instant(preference.end)
         window = f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
         overlapping: list[tuple[str, cp_model.IntVar]] = [

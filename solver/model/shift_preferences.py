@@ -20,6 +20,8 @@ TIER = "preferences"
 def build(ctx: ModelContext) -> list[Term]:
     penalties: list[Penalty] = []
     for preference in ctx.scenario.shift_preferences:
+        if not ctx.decides(preference.person):
+            continue
         if preference.shift not in ctx.expanded.by_id:
             continue  # removed by an override: nothing to grant or avoid
         var = ctx.duties.get(preference.person, preference.shift)

@@ -5,13 +5,15 @@ per-shift shortfall variable absorbs missing people (each costing the
 shift's ``under_weight``) and a surplus variable the people beyond ``staff``
 (each costing ``over_weight``), never beyond ``max_staff``. Otherwise
 staffing is hard: ``staff ≤ people ≤ max_staff`` (``solver.coverage``).
+
+In a model of some people only, duties held by the others count as constants
+and shifts none of its people can take are left out (their cost is fixed).
 """
 
 from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from solver.coverage import shift_covers
 from solver.model.context import ModelContext, Penalty, RuleGroup, Term
 
 NAME = "Staffing of every shift"
@@ -23,22 +25,26 @@ def coverage_is_soft(ctx: ModelContext) -> bool:
 
 def build(ctx: ModelContext) -> list[Term]:
     soft = coverage_is_soft(ctx)
-    covers = shift_covers(ctx.expanded)
+    covers = ctx.expanded.covers
     penalties: list[Penalty] = []
+    subset = ctx.people is not None
     for shift in ctx.shifts:
+        if subset and shift.id not in ctx.duties.by_shift:
+            continue  # decided outside this model: its cost is a constant here
         cover = covers[shift.id]
         assigned = list(ctx.duties.by_shift.get(shift.id, {}).values())
         group = RuleGroup(NAME, role=shift.role, shift=shift.id)
-        extra = min(cover.most, len(assigned)) - cover.staff
+        held = ctx.outside.get(shift.id, 0)
+        extra = min(cover.most, len(assigned) + held) - cover.staff
         if not soft:
-            total = cp_model.LinearExpr.sum(assigned)
+            total = cp_model.LinearExpr.sum(assigned) + held
             if extra > 0:
                 ctx.add(total >= cover.staff, group)
                 ctx.add(total <= cover.most, group)
             else:
                 ctx.add(total == cover.staff, group)
             continue
-        parts: list[cp_model.LinearExprT] = list(assigned)
+        parts: list[cp_model.LinearExprT] = [*assigned, held]
         if cover.staff > 0:
             shortfall = ctx.model.new_int_var(0, cover.staff, f"shortfall[{shift.id}]")
             parts.append(shortfall)

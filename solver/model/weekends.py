@@ -46,9 +46,12 @@ def build(ctx: ModelContext) -> list[Term]:
     limits = person_limits(scenario)
     if all(limit.weekends is None for limit in limits.values()):
         return []
-    touching: dict[str, list[date]] = {
-        shift.id: weekends_overlapping(scenario, shift.start, shift.end) for shift in ctx.shifts
-    }
+    by_id = ctx.expanded.by_id
+    touching: dict[str, list[date]] = ctx.expanded.facts.setdefault(NAME, {})
+    for shift_id in ctx.duties.by_shift:
+        if shift_id not in touching:
+            shift = by_id[shift_id]
+            touching[shift_id] = weekends_overlapping(scenario, shift.start, shift.end)
     for person, vars_of in ctx.duties.by_person.items():
         rule = limits[person].weekends
         if rule is None:
