@@ -45,6 +45,9 @@ SEPARABLE_PRIORITIES = frozenset({"coverage", "preferences"})
 # Group models are small: a few workers each.
 GROUP_WORKERS = 2
 GROUP_SECONDS = 1.0
+# After this many groups without a gain, each group gets twice as long, up to a limit.
+STALL_ITERATIONS = 10
+MAX_GROUP_SECONDS = 8.0
 # A person whose model finds no rota in their share of the first-rota time gets
 # this long to find any rota of theirs, whatever the time budget says.
 FIRST_ROTA_PERSON_SECONDS = 10.0
@@ -156,6 +159,7 @@ class Reroster:
             counts.update(shifts)
         sizes = {"people": FIRST_GROUP_SIZE, "window": FIRST_WINDOW_DAYS}
         turn = 0
+        stalled = 0
         while clock.left() > 0.05 and not self.stopped():
             kind = "people" if turn % 3 == 0 else "window"
             turn += 1
@@ -163,18 +167,23 @@ class Reroster:
                 group, days = self._group(counts, sizes[kind]), None
             else:
                 group, days = self._window(sizes[kind])
-            seconds = min(GROUP_SECONDS, clock.left())
+            # Stuck: give each group longer (its models are too hard for the time).
+            patience = min(GROUP_SECONDS * 2 ** (stalled // STALL_ITERATIONS), MAX_GROUP_SECONDS)
+            seconds = min(patience, clock.left())
             result = self.solve_group(
                 group, duties, counts, seconds, clock, current=True, days=days
             )
             limit = MAX_GROUP_SIZE if kind == "people" else len(self.days)
             grown = sizes[kind] + 1 if result is not None and result.optimal else sizes[kind] - 1
             sizes[kind] = max(1, min(grown, limit, len(self.people)))
+            stalled += 1
             if result is None or result.before is None:
                 continue
             changed = any(result.duties[person] != duties.get(person) for person in group)
             if result.after > result.before or not changed:
                 continue
+            if result.after < result.before:
+                stalled = 0
             for person in group:
                 counts.subtract(duties.get(person, frozenset()))
                 counts.update(result.duties[person])

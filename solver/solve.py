@@ -47,10 +47,14 @@ FINDING_WORKERS = 2
 FINDING_SHARE = 0.3
 # A separable tier (solver.reroster): shares of its time for the first rota built
 # person by person (an upper limit: it usually takes far less), for CP-SAT on
-# everyone's model, and of what is then left for re-rostering groups of people.
+# everyone's model, then rounds of re-rostering groups of people (this share of
+# each round) and CP-SAT on everyone again (the rest).
 FIRST_ROTA_SHARE = 0.3
 EVERYONE_SHARE = 0.1
-GROUPS_SHARE = 0.85
+GROUPS_SHARE = 0.6
+ROUNDS = 3
+# A model with this many duty variables takes CP-SAT many seconds just to load.
+HUGE_DUTIES = 200_000
 # Large models start from a greedy, roughly fair rota (solver.model.start); in
 # smaller ones CP-SAT's own first rota led to better fairness in our measurements.
 GREEDY_HINT_MIN_DUTIES = 10_000
@@ -417,19 +421,32 @@ def _by_groups(search: _Search, groups: reroster.Reroster, tier: str, share: flo
         if search.progress is not None:
             search.progress(Progress(time.perf_counter() - started, tier, value, None))
 
-    best: reroster.Duties = {person: frozenset() for person in groups.people}
-    best |= _duties_by_person(outcome.snapshot.duties)
-    left = search.budget.share(1) if not deterministic else share * GROUPS_SHARE
-    clock = reroster.Clock(left * GROUPS_SHARE, deterministic=deterministic)
-    best = groups.improve(best, clock, improved)
-    search.budget.spent += clock.spent
-    if value == outcome.value:
-        return outcome
-    hint = search.evaluate(best)
-    if hint is None:
-        raise SolverBug("the re-rostered rota does not fit the model")
-    last = search.run(tier, max(search.budget.share(1), 0.01), options.workers, hint)
-    return outcome.combined(last) if last.snapshot is not None else outcome
+    # Rounds of groups then everyone: CP-SAT's own search, started from a better
+    # rota, often improves it at once; a huge model is loaded only once more.
+    rounds = ROUNDS if len(search.plan.duties) < HUGE_DUTIES else 1
+    for position in range(rounds):
+        assert outcome.snapshot is not None
+        best: reroster.Duties = {person: frozenset() for person in groups.people}
+        best |= _duties_by_person(outcome.snapshot.duties)
+        left = search.budget.share(rounds - position)
+        if deterministic:
+            left = share * (1 - FIRST_ROTA_SHARE - EVERYONE_SHARE) / rounds
+        clock = reroster.Clock(left * GROUPS_SHARE, deterministic=deterministic)
+        best = groups.improve(best, clock, improved)
+        search.budget.spent += clock.spent
+        hint = search.evaluate(best) if value < outcome.value else outcome.snapshot
+        if hint is None:
+            raise SolverBug("the re-rostered rota does not fit the model")
+        seconds = search.budget.share(rounds - position) if not deterministic else left * 0.4
+        last = search.run(tier, max(seconds, 0.01), options.workers, hint)
+        if last.snapshot is None:
+            # No time left to load the model: the groups' rota, evaluated, is the answer.
+            last = _Outcome(cp_model.FEASIBLE, hint, hint.tier_values[tier], 0, 0.0, last.stopped)
+        outcome = outcome.combined(last)
+        value = outcome.value
+        if outcome.stopped or outcome.value == outcome.bound or groups.stopped():
+            break
+    return outcome
 
 
 def _duties_by_person(duties: list[tuple[str, str]]) -> dict[str, frozenset[str]]:
