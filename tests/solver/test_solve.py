@@ -80,6 +80,16 @@ def test_a_week_without_victim_assistance_is_reported_uncovered() -> None:
     assert rota.objective.terms["coverage"] == 1
 
 
+def test_only_the_first_fifty_uncovered_shifts_are_analysed() -> None:
+    # Nobody holds SB: all 56 daily SB shifts of eight weeks stay uncovered.
+    daily = make_role("SB", requires=["SB"], rrule="FREQ=DAILY", duration="P1D")
+    _, rota = solved(horizon=EIGHT_WEEKS, roles=[make_role(), daily])
+    uncovered = [entry for entry in rota.uncovered if entry.role == "SB"]
+    assert len(uncovered) == 56
+    assert all("nobody holds SB" in entry.reasons for entry in uncovered[:50])
+    assert all("not analysed" in entry.reasons[0] for entry in uncovered[50:])
+
+
 def test_a_pin_on_an_absent_person_is_infeasible_and_named() -> None:
     pin = {"shift": "OVW@2026-03-09T08:00", "person": "rt-02"}
     absence = {"person": "rt-02", "start": "2026-03-10", "end": "2026-03-12"}
