@@ -149,10 +149,12 @@ class Reroster:
     ) -> Duties:
         """Re-roster groups until the clock runs out; ``improved(duties, gain)`` on each gain.
 
-        Two kinds of group take turns: a few people over the whole horizon, and
-        many people over a window of days (the rest of their duties fixed),
-        which moves duties between people on the same days. Each kind grows
-        while its models are solved to optimality in time and shrinks otherwise.
+        Two kinds of group: one turn in three, a few people over the whole
+        horizon; two in three, many people over a window of days (the rest of
+        their duties fixed), which moves duties between people on the same days.
+        Each kind grows while its models are solved to optimality in time and
+        shrinks otherwise; after ``STALL_ITERATIONS`` groups without a gain each
+        group gets twice as long.
         """
         counts: Counter[str] = Counter()
         for shifts in duties.values():
@@ -173,9 +175,9 @@ class Reroster:
             result = self.solve_group(
                 group, duties, counts, seconds, clock, current=True, days=days
             )
-            limit = MAX_GROUP_SIZE if kind == "people" else len(self.days)
+            limit = min(MAX_GROUP_SIZE, len(self.people)) if kind == "people" else len(self.days)
             grown = sizes[kind] + 1 if result is not None and result.optimal else sizes[kind] - 1
-            sizes[kind] = max(1, min(grown, limit, len(self.people)))
+            sizes[kind] = max(1, min(grown, limit))
             stalled += 1
             if result is None or result.before is None:
                 continue

@@ -396,8 +396,9 @@ def _by_groups(search: _Search, groups: reroster.Reroster, tier: str, share: flo
 
     The first rota is built person by person (``solver.reroster``); CP-SAT then
     searches everyone's model from it, which proves small scenarios optimal;
-    otherwise groups of people are re-rostered, and CP-SAT gets the last share
-    of the time from that rota (to improve on it and to bound it).
+    otherwise rounds follow of re-rostering groups of people, then CP-SAT on
+    everyone from the best rota (to improve on it and to bound it). Each search
+    must beat the best value so far, so progress reports only improvements.
     """
     options = search.options
     deterministic = options.deterministic
@@ -405,6 +406,13 @@ def _by_groups(search: _Search, groups: reroster.Reroster, tier: str, share: flo
     duties = groups.first_rota(clock)
     search.budget.spent += clock.spent
     hint = search.evaluate(duties) if duties is not None else None
+    expr = search.plan.tier_expr(tier)
+    if hint is not None:
+        # Every later search is to do better than this rota (and reports only that).
+        search.plan.model.add(expr <= hint.tier_values[tier])
+        if search.progress is not None:
+            elapsed = time.perf_counter() - search.started
+            search.progress(Progress(elapsed, tier, hint.tier_values[tier], None))
     outcome = search.run(tier, share * EVERYONE_SHARE, options.workers, hint)
     if outcome.snapshot is None and hint is not None:
         # CP-SAT had no time to load the model: the first rota is the answer so far.
@@ -437,6 +445,7 @@ def _by_groups(search: _Search, groups: reroster.Reroster, tier: str, share: flo
         hint = search.evaluate(best) if value < outcome.value else outcome.snapshot
         if hint is None:
             raise SolverBug("the re-rostered rota does not fit the model")
+        search.plan.model.add(expr <= value)
         seconds = search.budget.share(rounds - position) if not deterministic else left * 0.4
         last = search.run(tier, max(seconds, 0.01), options.workers, hint)
         if last.snapshot is None:

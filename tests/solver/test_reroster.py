@@ -4,6 +4,7 @@ against fixed duties, the first rota person by person, and the search through so
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 
 import pytest
 
@@ -13,7 +14,7 @@ from solver.nrp import benchmark_cost, read_instance, shift_id, to_scenario
 from solver.reroster import Clock, Duties, Reroster, applies
 from solver.scenario import Scenario
 from solver.shifts import expand
-from solver.solve import solve
+from solver.solve import Progress, solve
 from solver.validate import Validator, check_rota
 from tests.solver.conftest import assign_all
 from tests.solver.test_nrp import CURTOIS, needs_instances
@@ -167,6 +168,20 @@ def test_solve_uses_groups_and_returns_a_validator_clean_rota_at_the_benchmark_c
     assert not check_rota(expand(scenario), rota)
     duties = [(assignment.person, assignment.shift) for assignment in rota.assignments]
     assert benchmark_cost(read_instance(WEEKS, "weeks"), duties) == rota.objective.value
+
+
+def test_progress_reports_the_first_rota_then_only_improvements() -> None:
+    scenario, _ = weeks()
+    values: list[float] = []
+
+    def progress(report: Progress) -> None:
+        if report.objective is not None:
+            values.append(report.objective)
+
+    rota = solve(scenario, time_limit=5, progress=progress)
+    assert values and values[-1] == rota.objective.value
+    # The person-by-person rota is reported first; every later report is no worse.
+    assert all(later <= earlier for earlier, later in pairwise(values))
 
 
 def test_reproducible_mode_gives_the_same_rota_twice() -> None:
