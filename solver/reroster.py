@@ -34,6 +34,7 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
+from solver.cpsat import configured_solver
 from solver.eligibility import Eligibility
 from solver.fairness import RoleTargets
 from solver.model import PlanModel, build_model, priority_of
@@ -315,16 +316,11 @@ class Reroster:
         return round(solver.objective_value)
 
     def _solver(self, seconds: float, *, workers: int | None = None) -> cp_model.CpSolver:
-        solver = cp_model.CpSolver()
-        parameters = solver.parameters
-        parameters.num_workers = workers or min(self.options.workers, GROUP_WORKERS)
-        parameters.random_seed = self.rng.randrange(1 << 30)
+        workers = workers or min(self.options.workers, GROUP_WORKERS)
+        solver = configured_solver(
+            self.options, seconds, workers=workers, seed=self.rng.randrange(1 << 30)
+        )
         # One presolve round: a group's model is small or, for one person over a
         # long horizon, large but simple; more rounds cost more than they save.
-        parameters.max_presolve_iterations = 1
-        if self.options.deterministic:
-            parameters.interleave_search = True
-            parameters.max_deterministic_time = max(seconds, 0.01)
-        else:
-            parameters.max_time_in_seconds = max(seconds, 0.01)
+        solver.parameters.max_presolve_iterations = 1
         return solver

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from solver import reroster
+from solver.cpsat import configured_solver
 from solver.eligibility import Eligibility, shift_label
 from solver.explain import certain_infeasibility, explain_infeasible, scenario_contradictions
 from solver.fairness import fairness_report, fairness_targets
@@ -39,8 +40,6 @@ from solver.validate import Validator
 
 # Without any soft term to minimise, one plain feasibility search runs under this name.
 FEASIBILITY = "feasibility"
-# In reproducible mode, wall time only stops a runaway search: this many times the budget.
-RUNAWAY_FACTOR = 4
 STOP_POLL_SECONDS = 0.05
 # Each tier first searches with at most this many workers for this share of its time.
 FINDING_WORKERS = 2
@@ -164,23 +163,6 @@ class _StopWatcher:
         self._done.set()
         if self._thread is not None:
             self._thread.join()
-
-
-def configured_solver(
-    options: SolverOptions, seconds: float, *, workers: int | None = None
-) -> cp_model.CpSolver:
-    """A CP-SAT solver configured from the scenario's options for a ``seconds`` budget."""
-    solver = cp_model.CpSolver()
-    parameters = solver.parameters
-    parameters.num_workers = workers or options.workers
-    parameters.random_seed = options.seed
-    if options.deterministic:
-        parameters.interleave_search = True
-        parameters.max_deterministic_time = max(seconds, 0.01)
-        parameters.max_time_in_seconds = max(seconds, 0.01) * RUNAWAY_FACTOR
-    else:
-        parameters.max_time_in_seconds = max(seconds, 0.01)
-    return solver
 
 
 @dataclass

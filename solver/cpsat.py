@@ -1,0 +1,38 @@
+"""One place that turns the scenario's solver options into a configured CP-SAT solver.
+
+Reproducible mode (``solver.deterministic``): CP-SAT's interleaved search and a
+budget in deterministic time; wall time then only stops a runaway search at
+``RUNAWAY_FACTOR`` times the budget.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from solver.scenario import SolverOptions
+
+RUNAWAY_FACTOR = 4
+
+
+def configured_solver(
+    options: SolverOptions,
+    seconds: float,
+    *,
+    workers: int | None = None,
+    seed: int | None = None,
+) -> cp_model.CpSolver:
+    """A CP-SAT solver configured from the scenario's options for a ``seconds`` budget.
+
+    ``workers`` and ``seed`` override the options' (e.g. a search of many small models).
+    """
+    solver = cp_model.CpSolver()
+    parameters = solver.parameters
+    parameters.num_workers = workers or options.workers
+    parameters.random_seed = options.seed if seed is None else seed
+    if options.deterministic:
+        parameters.interleave_search = True
+        parameters.max_deterministic_time = max(seconds, 0.01)
+        parameters.max_time_in_seconds = max(seconds, 0.01) * RUNAWAY_FACTOR
+    else:
+        parameters.max_time_in_seconds = max(seconds, 0.01)
+    return solver
