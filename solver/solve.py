@@ -21,11 +21,11 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
-from solver import reroster
+from solver import columns, reroster
 from solver.cpsat import configured_solver
 from solver.eligibility import Eligibility, shift_label
 from solver.explain import certain_infeasibility, explain_infeasible, scenario_contradictions
@@ -49,6 +49,9 @@ FINDING_SHARE = 0.3
 # everyone's model, then rounds of re-rostering groups of people (this share of
 # each round) and CP-SAT on everyone again (the rest).
 FIRST_ROTA_SHARE = 0.3
+# Then, at most this share of the time prices patterns per person and dives to a
+# rota (solver.columns); rounds of groups and CP-SAT share what is left.
+COLUMNS_SHARE = 0.5
 EVERYONE_SHARE = 0.1
 GROUPS_SHARE = 0.6
 ROUNDS = 3
@@ -389,6 +392,12 @@ def _by_groups(search: _Search, groups: reroster.Reroster, tier: str, share: flo
     search.budget.spent += clock.spent
     hint = search.evaluate(duties) if duties is not None else None
     expr = search.plan.tier_expr(tier)
+    lower: int | None = None
+    if duties is not None and hint is not None and len(search.plan.duties) < HUGE_DUTIES:
+        hint, lower = _by_columns(search, groups, tier, share, duties, hint)
+    if lower is not None:
+        # The relaxation's bound holds for every rota: CP-SAT need not look below it.
+        search.plan.model.add(expr >= lower)
     if hint is not None:
         # Every later search is to do better than this rota (and reports only that).
         search.plan.model.add(expr <= hint.tier_values[tier])
@@ -400,6 +409,8 @@ def _by_groups(search: _Search, groups: reroster.Reroster, tier: str, share: flo
         # CP-SAT had no time to load the model: the first rota is the answer so far.
         value = hint.tier_values[tier]
         outcome = _Outcome(cp_model.FEASIBLE, hint, value, 0, outcome.seconds, outcome.stopped)
+    if lower is not None and outcome.snapshot is not None:
+        outcome = replace(outcome, bound=max(outcome.bound, lower))
     if outcome.snapshot is None or outcome.stopped or outcome.value == outcome.bound:
         return outcome
     value = outcome.value
@@ -420,7 +431,8 @@ def _by_groups(search: _Search, groups: reroster.Reroster, tier: str, share: flo
         best |= _duties_by_person(outcome.snapshot.duties)
         left = search.budget.share(rounds - position)
         if deterministic:
-            left = share * (1 - FIRST_ROTA_SHARE - EVERYONE_SHARE) / rounds
+            spent = FIRST_ROTA_SHARE + COLUMNS_SHARE + EVERYONE_SHARE
+            left = share * (1 - spent) / rounds
         clock = reroster.Clock(left * GROUPS_SHARE, deterministic=deterministic)
         best = groups.improve(best, clock, improved)
         search.budget.spent += clock.spent
@@ -438,6 +450,34 @@ def _by_groups(search: _Search, groups: reroster.Reroster, tier: str, share: flo
         if outcome.stopped or outcome.value == outcome.bound or groups.stopped():
             break
     return outcome
+
+
+def _by_columns(
+    search: _Search,
+    groups: reroster.Reroster,
+    tier: str,
+    share: float,
+    duties: reroster.Duties,
+    first: _Snapshot,
+) -> tuple[_Snapshot, int | None]:
+    """Price patterns per person from the first rota and dive to a better one (``solver.columns``).
+
+    Returns the better rota (evaluated in the full model) or ``first``, and the
+    relaxation's lower bound if it proved one.
+    """
+    options = search.options
+    priced = columns.Columns(
+        groups.expanded, groups.eligibility, groups.targets, options, tier, groups.stop
+    )
+    clock = reroster.Clock(share * COLUMNS_SHARE, deterministic=options.deterministic)
+    found = priced.search(duties, first.tier_values[tier], clock)
+    search.budget.spent += clock.spent
+    if found.duties is None:
+        return first, found.bound
+    better = search.evaluate(found.duties)
+    if better is None or better.tier_values[tier] != found.value:
+        raise SolverBug("the rota combined from patterns does not fit the model")
+    return better, found.bound
 
 
 def _duties_by_person(duties: list[tuple[str, str]]) -> dict[str, frozenset[str]]:

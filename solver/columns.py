@@ -1,0 +1,423 @@
+"""Columns: each person's rota as one piece, priced against the staffing of every shift.
+
+When people are tied together only by each shift's staffing (``solver.reroster``
+says when), a rota is one *pattern* per person — the set of shifts they take —
+and its cost is the sum of each pattern's own preference cost plus each shift's
+staffing cost. That is the set-partitioning view of rostering that the best
+methods for the Curtois–Qu benchmarks are built on (branch and price), and its
+linear relaxation is far tighter than the relaxation of the duty model:
+
+- a **master** linear program (GLOP) chooses a mix of known patterns per person
+  (their weights sum to one) and each shift's shortfall and surplus, at the
+  least cost; its dual prices say what one more person is worth on each shift
+  and what each person's current patterns cost;
+- **pricing**: each person's own model (``build_model(people=[person])``, so every
+  rule of theirs holds by construction) is solved by CP-SAT for the pattern of
+  least *reduced* cost — its preference cost minus the prices of the shifts it
+  takes; every pattern found below zero joins the master;
+- when no person has a pattern below zero the relaxation is solved, and its value
+  is a lower bound on every rota; before that, the value plus every person's
+  (negative) least reduced cost is one (when every pricing was proved optimal);
+- the **integer master** (CP-SAT) then picks exactly one known pattern per person,
+  hinted with the best rota so far, so it can only return a rota at least as good.
+
+Prices are real numbers and CP-SAT wants integers: they are scaled by ``SCALE``
+and rounded, and the bound allows for the rounding (at most half a unit per
+shift a person could take).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+from solver.cpsat import configured_solver
+from solver.eligibility import Eligibility
+from solver.fairness import RoleTargets
+from solver.model import PlanModel, build_model
+from solver.reroster import Clock, Duties
+from solver.scenario import SolverOptions
+from solver.shifts import ExpandedScenario
+
+# Prices are scaled by this much (and rounded) in the pricing objective.
+SCALE = 1000
+# A reduced cost below minus this many cost units is worth a column.
+NEGATIVE = 1e-6
+# Each person's pricing model gets at most this long per round.
+PRICING_SECONDS = 2.0
+# Solving the relaxation gets at most this share of the columns' time; the dive the rest.
+ROOT_SHARE = 0.5
+# Each step of the dive prices the people left for at most this many rounds.
+DIVE_ROUNDS = 3
+# Each step of the dive fixes this share of the people left (at least one).
+DIVE_STEP = 0.1
+# People are priced this many at a time, each by one CP-SAT worker.
+PRICING_THREADS = 2
+PRICING_WORKERS = 1
+
+
+@dataclass
+class PersonModel:
+    """One person's model: their duty variables and the cost of their own preferences."""
+
+    plan: PlanModel
+    shifts: dict[str, cp_model.IntVar]
+    cost: cp_model.LinearExprT
+
+
+@dataclass
+class ColumnResult:
+    """What the columns gave: a rota (if better than the one given) and a lower bound."""
+
+    duties: Duties | None
+    value: int | None
+    bound: int | None
+    rounds: int
+    columns: int
+    converged: bool
+
+
+@dataclass
+class Columns:
+    """Generates patterns per person and combines them (price and branch)."""
+
+    expanded: ExpandedScenario
+    eligibility: Eligibility
+    targets: dict[str, RoleTargets]
+    options: SolverOptions
+    tier: str
+    stop: Callable[[], bool] | None = None
+    patterns: dict[str, dict[frozenset[str], int]] = field(init=False)
+    _models: dict[str, PersonModel] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.options.seed)
+        self.people = [person.id for person in self.expanded.scenario.people]
+        self.patterns = {person: {} for person in self.people}
+        self.covers = self.expanded.covers
+        self.shifts = [
+            shift.id for shift in self.expanded.shifts if self.eligibility.people_for(shift.id)
+        ]
+        # Shifts nobody can take cost the same in every rota.
+        takeable = set(self.shifts)
+        self.constant = sum(
+            self.covers[shift.id].under_weight * self.covers[shift.id].staff
+            for shift in self.expanded.shifts
+            if shift.id not in takeable
+        )
+
+    def stopped(self) -> bool:
+        return self.stop is not None and self.stop()
+
+    def person_model(self, person: str) -> PersonModel:
+        """The person's own model, built once: every hard rule of theirs, no staffing cost."""
+        known = self._models.get(person)
+        if known is not None:
+            return known
+        plan = build_model(
+            self.expanded,
+            eligibility=self.eligibility,
+            targets=self.targets,
+            people=[person],
+            outside={},
+        )
+        cost = cp_model.LinearExpr.sum(
+            [
+                term.expr
+                for term in plan.terms
+                if term.tier != "coverage" and plan.term_tier(term) == self.tier
+            ]
+        )
+        built = PersonModel(plan, dict(plan.duties.by_person.get(person, {})), cost)
+        self._models[person] = built
+        return built
+
+    def add_rota(self, duties: Duties, clock: Clock) -> bool:
+        """Add every person's pattern in ``duties`` (with its cost); ``False`` if out of time."""
+        for person in self.people:
+            shifts = duties.get(person, frozenset())
+            if shifts in self.patterns[person]:
+                continue
+            cost = self._pattern_cost(person, shifts, clock)
+            if cost is None:
+                return False
+            self.patterns[person][shifts] = cost
+        return True
+
+    def _pattern_cost(self, person: str, shifts: frozenset[str], clock: Clock) -> int | None:
+        """The preference cost of one pattern: the person's model with its duties fixed."""
+        built = self.person_model(person)
+        proto = built.plan.model.proto
+        indices = []
+        for shift_id, var in built.shifts.items():
+            domain = proto.variables[var.index].domain
+            domain[0] = domain[1] = int(shift_id in shifts)
+            indices.append(var.index)
+        built.plan.model.minimize(built.cost)
+        solver = configured_solver(
+            self.options, max(clock.left(), 1.0), workers=PRICING_WORKERS, seed=0
+        )
+        status = solver.solve(built.plan.model)
+        if self.options.deterministic:
+            clock.charge(solver)
+        for index in indices:
+            domain = proto.variables[index].domain
+            domain[0], domain[1] = 0, 1
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return round(solver.objective_value)
+
+    def search(self, best: Duties, best_value: int, clock: Clock) -> ColumnResult:
+        """Solve the relaxation (up to ``ROOT_SHARE`` of the time), then dive to a rota.
+
+        Returns the dive's rota if it is better than ``best_value``, and the lower
+        bound the relaxation proved (if it did).
+        """
+        root = Clock(clock.left() * ROOT_SHARE, deterministic=clock.deterministic)
+        if not self.add_rota(best, root):
+            clock.spent += root.spent
+            return ColumnResult(None, None, None, 0, self._count(), False)
+        master = _Master(self)
+        bound, rounds, converged = self._generate(master, self.people, root)
+        clock.spent += root.spent
+        diving = Clock(clock.left(), deterministic=clock.deterministic)
+        duties = self._dive(master, diving)
+        clock.spent += diving.spent
+        whole = None if bound is None else math.ceil(bound - 1e-6)
+        if duties is None:
+            return ColumnResult(None, None, whole, rounds, self._count(), converged)
+        value = rota_cost(self, duties.items())
+        if value >= best_value:
+            return ColumnResult(None, value, whole, rounds, self._count(), converged)
+        return ColumnResult(duties, value, whole, rounds, self._count(), converged)
+
+    def _generate(
+        self, master: _Master, people: list[str], clock: Clock, *, most_rounds: int | None = None
+    ) -> tuple[float | None, int, bool]:
+        """Price ``people`` against the master until no pattern is below zero (or time).
+
+        Returns the best lower bound proved on the way (the relaxation's value plus
+        every person's least reduced cost, when every pricing was optimal), the
+        number of rounds and whether the relaxation was solved.
+        """
+        bound: float | None = None
+        rounds = 0
+        while clock.left() > 0 and not self.stopped():
+            if most_rounds is not None and rounds >= most_rounds:
+                return bound, rounds, False
+            prices, value = master.solve()
+            rounds += 1
+            found, reduced, proved = self._price(prices, people, clock)
+            if not proved:
+                continue
+            round_bound = value + sum(min(0.0, cost) for cost in reduced.values())
+            bound = round_bound if bound is None else max(bound, round_bound)
+            # Costs are whole numbers: once the bound rounds up to the relaxation's
+            # value, more patterns cannot lower it by a whole unit.
+            if found == 0 or math.ceil(bound - 1e-6) >= math.ceil(value - 1e-6):
+                return bound, rounds, True
+        return bound, rounds, False
+
+    def _dive(self, master: _Master, clock: Clock) -> Duties | None:
+        """Fix patterns the relaxation chose until everyone has one (price and dive).
+
+        Each step fixes every person whose pattern has weight one, or else the
+        single heaviest pattern, and prices the others again for a round or two
+        while time lasts (after that the relaxation is only re-solved).
+        """
+        free = list(self.people)
+        while free:
+            if self.stopped():
+                return None
+            if clock.left() > 0:
+                self._generate(master, free, clock, most_rounds=DIVE_ROUNDS)
+            master.solve()
+            weights = master.weights_of(free)
+            heaviest: dict[str, tuple[float, frozenset[str]]] = {}
+            for person, shifts, weight in weights:
+                if weight > heaviest.get(person, (-1.0, shifts))[0]:
+                    heaviest[person] = (weight, shifts)
+            ranked = sorted(heaviest.items(), key=lambda entry: -entry[1][0])
+            for person, (_, shifts) in ranked[: math.ceil(len(free) * DIVE_STEP)]:
+                master.fix(person, shifts)
+                free.remove(person)
+        return master.fixed
+
+    def _count(self) -> int:
+        return sum(len(patterns) for patterns in self.patterns.values())
+
+    def _price(
+        self, prices: _Prices, people: list[str], clock: Clock
+    ) -> tuple[int, dict[str, float], bool]:
+        """Each person's least reduced cost; patterns below zero join the master.
+
+        Returns the number of new patterns, each person's least reduced cost (a
+        safe lower value, allowing for rounded prices) and whether every person
+        was priced to optimality. People are priced ``PRICING_THREADS`` at a time
+        (CP-SAT releases the interpreter while it solves).
+        """
+        seeds = [self.rng.randrange(1 << 30) for _ in people]
+        seconds = min(PRICING_SECONDS, clock.left() * PRICING_THREADS / max(len(people), 1))
+        with ThreadPoolExecutor(PRICING_THREADS) as pool:
+            priced = list(
+                pool.map(
+                    lambda person, seed: self._price_one(person, prices, seconds, seed),
+                    people,
+                    seeds,
+                )
+            )
+        found = 0
+        reduced: dict[str, float] = {}
+        proved = True
+        for person, (solver, status, collector) in zip(people, priced, strict=True):
+            if self.options.deterministic:
+                clock.charge(solver)
+            if status != cp_model.OPTIMAL:
+                proved = False
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                continue
+            convex = prices.person[person]
+            slack = len(collector.weights) * 0.5 / SCALE
+            reduced[person] = solver.best_objective_bound / SCALE - convex - slack
+            for shifts, cost, scaled in collector.found:
+                if scaled / SCALE - convex < -NEGATIVE and shifts not in self.patterns[person]:
+                    self.patterns[person][shifts] = cost
+                    found += 1
+        return found, reduced, proved
+
+    def _price_one(
+        self, person: str, prices: _Prices, seconds: float, seed: int
+    ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus, _Collector]:
+        """Solve one person's pricing model: preference cost minus the prices of their shifts."""
+        built = self.person_model(person)
+        weights = {shift_id: round(prices.shift[shift_id] * SCALE) for shift_id in built.shifts}
+        objective = SCALE * built.cost - cp_model.LinearExpr.weighted_sum(
+            [built.shifts[shift_id] for shift_id in weights], list(weights.values())
+        )
+        built.plan.model.minimize(objective)
+        solver = configured_solver(self.options, seconds, workers=PRICING_WORKERS, seed=seed)
+        collector = _Collector(built, weights)
+        status = solver.solve(built.plan.model, collector)
+        return solver, status, collector
+
+
+@dataclass
+class _Prices:
+    """Dual prices of the master: per shift (one more person) and per person (convexity)."""
+
+    shift: dict[str, float]
+    person: dict[str, float]
+
+
+class _Master:
+    """The linear relaxation over the known patterns (GLOP), grown a pattern at a time."""
+
+    def __init__(self, columns: Columns) -> None:
+        self.columns = columns
+        solver = pywraplp.Solver.CreateSolver("GLOP")
+        assert solver is not None, "OR-Tools ships GLOP"
+        self.solver = solver
+        objective = solver.Objective()
+        self.cover: dict[str, pywraplp.Constraint] = {}
+        for shift_id in columns.shifts:
+            cover = columns.covers[shift_id]
+            row = solver.Constraint(cover.staff, cover.staff, f"cover[{shift_id}]")
+            if cover.staff > 0:
+                short = solver.NumVar(0, cover.staff, f"short[{shift_id}]")
+                row.SetCoefficient(short, 1)
+                objective.SetCoefficient(short, cover.under_weight)
+            if cover.most > cover.staff:
+                over = solver.NumVar(0, cover.most - cover.staff, f"over[{shift_id}]")
+                row.SetCoefficient(over, -1)
+                objective.SetCoefficient(over, cover.over_weight)
+            self.cover[shift_id] = row
+        objective.SetMinimization()
+        self.convex = {
+            person: solver.Constraint(1, 1, f"one[{person}]") for person in columns.people
+        }
+        self.weights: dict[str, dict[frozenset[str], pywraplp.Variable]] = {
+            person: {} for person in columns.people
+        }
+        self.fixed: dict[str, frozenset[str]] = {}
+        self.sync()
+
+    def sync(self) -> None:
+        """Add the patterns found since the last call."""
+        infinity = self.solver.infinity()
+        objective = self.solver.Objective()
+        for person, patterns in self.columns.patterns.items():
+            known = self.weights[person]
+            for shifts, cost in patterns.items():
+                if shifts in known:
+                    continue
+                var = self.solver.NumVar(0, infinity, f"pattern[{person},{len(known)}]")
+                self.convex[person].SetCoefficient(var, 1)
+                objective.SetCoefficient(var, cost)
+                for shift_id in shifts:
+                    self.cover[shift_id].SetCoefficient(var, 1)
+                known[shifts] = var
+
+    def solve(self) -> tuple[_Prices, float]:
+        self.sync()
+        status = self.solver.Solve()
+        if status != pywraplp.Solver.OPTIMAL:
+            raise RuntimeError(f"the master relaxation is not solved (status {status})")
+        prices = _Prices(
+            shift={shift_id: row.dual_value() for shift_id, row in self.cover.items()},
+            person={person: row.dual_value() for person, row in self.convex.items()},
+        )
+        return prices, self.solver.Objective().Value() + self.columns.constant
+
+    def weights_of(self, people: list[str]) -> list[tuple[str, frozenset[str], float]]:
+        """Every pattern of these people with its weight in the last solution."""
+        return [
+            (person, shifts, var.solution_value())
+            for person in people
+            for shifts, var in self.weights[person].items()
+        ]
+
+    def fix(self, person: str, chosen: frozenset[str]) -> None:
+        """Give the person exactly this pattern from now on."""
+        for shifts, var in self.weights[person].items():
+            var.SetBounds(float(shifts == chosen), float(shifts == chosen))
+        self.fixed[person] = chosen
+
+
+class _Collector(cp_model.CpSolverSolutionCallback):
+    """Every pattern CP-SAT finds while pricing one person: shifts, cost, scaled value."""
+
+    def __init__(self, built: PersonModel, weights: dict[str, int]) -> None:
+        super().__init__()
+        self.built = built
+        self.weights = weights
+        self.found: list[tuple[frozenset[str], int, int]] = []
+
+    def on_solution_callback(self) -> None:
+        shifts = frozenset(
+            shift_id for shift_id, var in self.built.shifts.items() if self.boolean_value(var)
+        )
+        cost = round(self.value(self.built.cost))
+        scaled = SCALE * cost - sum(self.weights[shift_id] for shift_id in shifts)
+        self.found.append((shifts, cost, scaled))
+
+
+def rota_cost(columns: Columns, duties: Iterable[tuple[str, frozenset[str]]]) -> int:
+    """The tier value of a rota of known patterns: their costs plus each shift's staffing."""
+    counts: dict[str, int] = {}
+    total = columns.constant
+    for person, shifts in duties:
+        total += columns.patterns[person][shifts]
+        for shift_id in shifts:
+            counts[shift_id] = counts.get(shift_id, 0) + 1
+    for shift_id in columns.shifts:
+        cover = columns.covers[shift_id]
+        staffed = counts.get(shift_id, 0)
+        total += cover.under_weight * max(cover.staff - staffed, 0)
+        total += cover.over_weight * max(staffed - cover.staff, 0)
+    return total
