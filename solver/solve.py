@@ -51,7 +51,7 @@ FINDING_SHARE = 0.3
 FIRST_ROTA_SHARE = 0.3
 # Then, at most this share of the time prices patterns per person and dives to a
 # rota (solver.columns); rounds of groups and CP-SAT share what is left.
-COLUMNS_SHARE = 0.5
+COLUMNS_SHARE = 0.7
 EVERYONE_SHARE = 0.1
 GROUPS_SHARE = 0.6
 ROUNDS = 3
