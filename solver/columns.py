@@ -269,9 +269,10 @@ class Columns:
     def _dive(self, master: _Master, clock: Clock) -> Duties | None:
         """Fix patterns the relaxation chose until everyone has one (price and dive).
 
-        Each step fixes every person whose pattern has weight one, or else the
-        single heaviest pattern, and prices the others again for a round or two
-        while time lasts (after that the relaxation is only re-solved).
+        Each step fixes the heaviest pattern of ``DIVE_STEP`` of the people left
+        (those whose pattern weighs most, give or take ``DIVE_NOISE``) and prices
+        the others again for up to ``DIVE_ROUNDS`` rounds while time lasts (after
+        that the relaxation is only re-solved).
         """
         free = list(self.people)
         while free:
@@ -306,6 +307,8 @@ class Columns:
         (CP-SAT releases the interpreter while it solves).
         """
         seeds = [self.rng.randrange(1 << 30) for _ in people]
+        for person in people:
+            self.person_model(person)  # built here: model building shares caches
         seconds = min(PRICING_SECONDS, clock.left() * PRICING_THREADS / max(len(people), 1))
         with ThreadPoolExecutor(PRICING_THREADS) as pool:
             priced = list(

@@ -395,9 +395,6 @@ def _by_groups(search: _Search, groups: reroster.Reroster, tier: str, share: flo
     lower: int | None = None
     if duties is not None and hint is not None and len(search.plan.duties) < HUGE_DUTIES:
         hint, lower = _by_columns(search, groups, tier, share, duties, hint)
-    if lower is not None:
-        # The relaxation's bound holds for every rota: CP-SAT need not look below it.
-        search.plan.model.add(expr >= lower)
     if hint is not None:
         # Every later search is to do better than this rota (and reports only that).
         search.plan.model.add(expr <= hint.tier_values[tier])
