@@ -195,7 +195,11 @@ class Columns:
             clock.spent += root.spent
             return ColumnResult(None, None, None, 0, self._count(), False)
         master = _Master(self)
-        bound, relaxed, rounds, converged = self._generate(master, self.people, root)
+        try:
+            bound, relaxed, rounds, converged = self._generate(master, self.people, root)
+        except RelaxationUnsolved:
+            clock.spent += root.spent
+            return ColumnResult(None, None, None, 0, self._count(), False)
         clock.spent += root.spent
         whole = None if bound is None else math.ceil(bound - 1e-6)
         if not converged and (bound is None or relaxed - bound > DIVE_GAP * abs(relaxed)):
@@ -212,7 +216,10 @@ class Columns:
             if self.stopped():
                 break
             left = diving.left()
-            duties = self._dive(master, diving)
+            try:
+                duties = self._dive(master, diving)
+            except RelaxationUnsolved:
+                break
             if duties is None:
                 break
             cost = rota_cost(self, duties.items())
@@ -357,6 +364,10 @@ class Columns:
         return solver, status, collector
 
 
+class RelaxationUnsolved(Exception):
+    """GLOP did not solve the master (numerical trouble): the columns give up."""
+
+
 @dataclass
 class _Prices:
     """Dual prices of the master: per shift (one more person) and per person (convexity)."""
@@ -417,7 +428,11 @@ class _Master:
         self.sync()
         status = self.solver.Solve()
         if status != pywraplp.Solver.OPTIMAL:
-            raise RuntimeError(f"the master relaxation is not solved (status {status})")
+            # Once seen on Curtois-Qu 19 (ABNORMAL): try again without the warm start.
+            self.solver.Reset()
+            status = self.solver.Solve()
+        if status != pywraplp.Solver.OPTIMAL:
+            raise RelaxationUnsolved(f"GLOP status {status}")
         prices = _Prices(
             shift={shift_id: row.dual_value() for shift_id, row in self.cover.items()},
             person={person: row.dual_value() for person, row in self.convex.items()},
