@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from ortools.sat.python import cp_model
 
-from solver.columns import Columns, rota_cost
+from solver import columns as columns_module
+from solver.columns import Columns, RelaxationUnsolved, rota_cost
 from solver.eligibility import Eligibility
 from solver.fairness import fairness_targets
 from solver.model import build_model
@@ -129,3 +130,21 @@ def test_a_relaxation_left_unsolved_gives_no_dive() -> None:
     result = columns_of(scenario).search(first, cost(first), Clock(0, deterministic=False))
     assert not result.converged and result.rounds == 0
     assert result.duties is None and result.bound is None
+
+
+def test_a_relaxation_glop_cannot_solve_ends_the_columns_not_the_solve(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GLOP once answered ABNORMAL on Instance19; the rota must still come back.
+    def unsolved(self: object) -> None:
+        raise RelaxationUnsolved("GLOP status 4")
+
+    monkeypatch.setattr(columns_module._Master, "solve", unsolved)
+    scenario, reroster = weeks()
+    first = reroster.first_rota(Clock(10, deterministic=False))
+    assert first is not None
+    result = columns_of(scenario).search(first, cost(first), Clock(5, deterministic=False))
+    assert result.duties is None and result.bound is None
+    rota = solve(scenario, time_limit=5)
+    assert rota.status in ("OPTIMAL", "FEASIBLE")
+    assert not check_rota(expand(scenario), rota)
