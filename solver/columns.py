@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-from solver.cpsat import configured_solver
+from solver.cpsat import configured_solver, duties_fixed
 from solver.eligibility import Eligibility
 from solver.fairness import RoleTargets
 from solver.model import PlanModel, build_model
@@ -164,22 +164,15 @@ class Columns:
     def _pattern_cost(self, person: str, shifts: frozenset[str], clock: Clock) -> int | None:
         """The preference cost of one pattern: the person's model with its duties fixed."""
         built = self.person_model(person)
-        proto = built.plan.model.proto
-        indices = []
-        for shift_id, var in built.shifts.items():
-            domain = proto.variables[var.index].domain
-            domain[0] = domain[1] = int(shift_id in shifts)
-            indices.append(var.index)
+        values = [(var, int(shift_id in shifts)) for shift_id, var in built.shifts.items()]
         built.plan.model.minimize(built.cost)
         solver = configured_solver(
             self.options, max(clock.left(), 1.0), workers=PRICING_WORKERS, seed=0
         )
-        status = solver.solve(built.plan.model)
+        with duties_fixed(built.plan.model, values):
+            status = solver.solve(built.plan.model)
         if self.options.deterministic:
             clock.charge(solver)
-        for index in indices:
-            domain = proto.variables[index].domain
-            domain[0], domain[1] = 0, 1
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         return round(solver.objective_value)

@@ -7,6 +7,9 @@ budget in deterministic time; wall time then only stops a runaway search at
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
 from ortools.sat.python import cp_model
 
 from solver.scenario import SolverOptions
@@ -36,3 +39,26 @@ def configured_solver(
     else:
         parameters.max_time_in_seconds = max(seconds, 0.01)
     return solver
+
+
+@contextmanager
+def duties_fixed(
+    model: cp_model.CpModel, values: Iterable[tuple[cp_model.IntVar, int]]
+) -> Iterator[None]:
+    """Fix these Boolean variables to the values given while the block runs.
+
+    The domains are set in the model's proto (no constraint is added), and put
+    back to ``[0, 1]`` afterwards: one model values many rotas this way.
+    """
+    proto = model.proto
+    indices: list[int] = []
+    for var, value in values:
+        domain = proto.variables[var.index].domain
+        domain[0] = domain[1] = value
+        indices.append(var.index)
+    try:
+        yield
+    finally:
+        for index in indices:
+            domain = proto.variables[index].domain
+            domain[0], domain[1] = 0, 1

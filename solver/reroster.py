@@ -34,7 +34,7 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
-from solver.cpsat import configured_solver
+from solver.cpsat import configured_solver, duties_fixed
 from solver.eligibility import Eligibility
 from solver.fairness import RoleTargets
 from solver.model import PlanModel, build_model, priority_of
@@ -294,20 +294,15 @@ class Reroster:
 
     def _hint_current(self, plan: PlanModel, duties: Duties, clock: Clock) -> int | None:
         """Solve the group's model with its present duties fixed: their value; hint them whole."""
-        proto = plan.model.proto
-        fixed: list[int] = []
-        for (person, shift_id), var in plan.duties.duty.items():
-            domain = proto.variables[var.index].domain
-            value = int(shift_id in duties.get(person, frozenset()))
-            domain[0] = domain[1] = value
-            fixed.append(var.index)
+        values = [
+            (var, int(shift_id in duties.get(person, frozenset())))
+            for (person, shift_id), var in plan.duties.duty.items()
+        ]
         solver = self._solver(max(clock.left(), 1.0), workers=1)
-        status = solver.solve(plan.model)
+        with duties_fixed(plan.model, values):
+            status = solver.solve(plan.model)
         if self.options.deterministic:
             clock.charge(solver)
-        for index in fixed:
-            domain = proto.variables[index].domain
-            domain[0], domain[1] = 0, 1
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         plan.model.clear_hints()  # type: ignore[no-untyped-call]

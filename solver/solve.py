@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from ortools.sat.python import cp_model
 
 from solver import columns, reroster
-from solver.cpsat import configured_solver
+from solver.cpsat import configured_solver, duties_fixed
 from solver.eligibility import Eligibility, shift_label
 from solver.explain import certain_infeasibility, explain_infeasible, scenario_contradictions
 from solver.fairness import fairness_report, fairness_targets
@@ -237,18 +237,14 @@ class _Search:
 
     def evaluate(self, duties: reroster.Duties) -> _Snapshot | None:
         """The full solution of exactly these duties (every other variable follows), or None."""
-        proto = self.plan.model.proto
-        fixed = []
-        for (person, shift_id), var in self.plan.duties.duty.items():
-            domain = proto.variables[var.index].domain
-            domain[0] = domain[1] = int(shift_id in duties.get(person, ()))
-            fixed.append(var.index)
+        values = [
+            (var, int(shift_id in duties.get(person, ())))
+            for (person, shift_id), var in self.plan.duties.duty.items()
+        ]
         self.plan.model.clear_hints()  # type: ignore[no-untyped-call]
         solver = configured_solver(self.options, max(self.budget.seconds, 1.0), workers=1)
-        status = solver.solve(self.plan.model)
-        for index in fixed:
-            domain = proto.variables[index].domain
-            domain[0], domain[1] = 0, 1
+        with duties_fixed(self.plan.model, values):
+            status = solver.solve(self.plan.model)
         if self.options.deterministic:
             self.budget.spent += solver.deterministic_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
