@@ -422,10 +422,9 @@ def _by_groups(search: _Search, groups: reroster.Reroster, tier: str, share: flo
         assert outcome.snapshot is not None
         best: reroster.Duties = {person: frozenset() for person in groups.people}
         best |= _duties_by_person(outcome.snapshot.duties)
+        # What is left of the budget (deterministic time in reproducible mode):
+        # the first rota and the columns take at most their shares, often far less.
         left = search.budget.share(rounds - position)
-        if deterministic:
-            spent = FIRST_ROTA_SHARE + COLUMNS_SHARE + EVERYONE_SHARE
-            left = share * (1 - spent) / rounds
         clock = reroster.Clock(left * GROUPS_SHARE, deterministic=deterministic)
         best = groups.improve(best, clock, improved)
         search.budget.spent += clock.spent
@@ -433,7 +432,7 @@ def _by_groups(search: _Search, groups: reroster.Reroster, tier: str, share: flo
         if hint is None:
             raise SolverBug("the re-rostered rota does not fit the model")
         search.plan.model.add(expr <= value)
-        seconds = search.budget.share(rounds - position) if not deterministic else left * 0.4
+        seconds = search.budget.share(rounds - position)
         last = search.run(tier, max(seconds, 0.01), options.workers, hint)
         if last.snapshot is None:
             # No time left to load the model: the groups' rota, evaluated, is the answer.

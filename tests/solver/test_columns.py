@@ -101,7 +101,7 @@ def test_a_stop_request_ends_the_search_without_a_rota() -> None:
     assert result.duties is None and result.bound is None and result.rounds == 0
 
 
-def test_solve_reports_the_relaxation_bound_and_proves_the_optimum() -> None:
+def test_solve_through_the_columns_returns_the_proven_optimum() -> None:
     scenario, _ = weeks()
     rota = solve(scenario, time_limit=10)
     best = optimum(scenario)
