@@ -57,7 +57,7 @@ ROOT_SHARE = 0.6
 ROOT_GAP = 0.005
 # Solving a relaxation takes about this many rounds of pricing (17-32 on
 # Curtois-Qu 5, 8, 12 and 14); if the first round says it will not fit, stop.
-EXPECTED_ROUNDS = 20
+EXPECTED_ROUNDS = 5
 # Without that, a dive is still worth it when the bound is this close to the value.
 DIVE_GAP = 0.1
 # Each step of the dive prices the people left for at most this many rounds.
@@ -66,11 +66,23 @@ DIVE_ROUNDS = 3
 DIVES = 4
 # Weights are compared with this much random noise (ties, and near-ties, vary).
 DIVE_NOISE = 0.05
-# Each step of the dive fixes this share of the people left (at least one).
-DIVE_STEP = 0.1
+# Patterns weighing at least this much are fixed in the same step.
+WHOLE = 0.99
+# The dive prices again once its steps have raised the relaxation by this share.
+DIVE_RISE = 0.002
+# The integer master (one known pattern per person, by CP-SAT) gets this share of the time.
+COMBINE_SHARE = 0.1
 # People are priced this many at a time, each by one CP-SAT worker.
 PRICING_THREADS = 2
 PRICING_WORKERS = 1
+# Prices are smoothed towards the prices that gave the best bound so far by this
+# much (Wentges' stabilisation): the master's prices jump from round to round,
+# and smoothed ones need fewer rounds to solve the relaxation.
+SMOOTHING = 0.5
+# Pricing stops within this share of the person's last least reduced cost of the
+# optimum: early rounds need good patterns, not proofs, and the gap closes as the
+# reduced costs go to zero (the bound stays valid: it uses CP-SAT's own bound).
+PRICING_GAP = 0.1
 
 
 @dataclass
@@ -106,6 +118,8 @@ class Columns:
     stop: Callable[[], bool] | None = None
     patterns: dict[str, dict[frozenset[str], int]] = field(init=False)
     _models: dict[str, PersonModel] = field(init=False, default_factory=dict)
+    # Each person's last least reduced cost, as a positive number (sets pricing's gap).
+    _reduced: dict[str, float] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.options.seed)
@@ -178,11 +192,14 @@ class Columns:
         return round(solver.objective_value)
 
     def search(self, best: Duties, best_value: int, clock: Clock) -> ColumnResult:
-        """Solve the relaxation (up to ``ROOT_SHARE`` of the time), then dive to a rota.
+        """Solve the relaxation, dive to rotas, then combine the best of all patterns.
 
-        Returns the dive's rota if it is better than ``best_value``, and the lower
+        The relaxation gets up to ``ROOT_SHARE`` of the time, the dives what it
+        leaves but ``COMBINE_SHARE`` of the whole, which goes to the integer
+        master. Returns a rota if one is better than ``best_value``, and the lower
         bound the relaxation proved (if it did).
         """
+        reserve = clock.left() * COMBINE_SHARE
         root = Clock(clock.left() * ROOT_SHARE, deterministic=clock.deterministic)
         if not self.add_rota(best, root):
             clock.spent += root.spent
@@ -195,12 +212,31 @@ class Columns:
             return ColumnResult(None, None, None, 0, self._count(), False)
         clock.spent += root.spent
         whole = None if bound is None else math.ceil(bound - 1e-6)
-        if not converged and (bound is None or relaxed - bound > DIVE_GAP * abs(relaxed)):
-            # Pricing is too slow for this scenario (long horizons): a dive from a
-            # relaxation this far from solved gave rotas far worse than the search
-            # by groups finds in the same time (Curtois-Qu 18: 65 % against 37 %).
-            return ColumnResult(None, None, whole, rounds, self._count(), converged)
-        diving = Clock(clock.left(), deterministic=clock.deterministic)
+        dived: Duties | None = None
+        value: int | None = None
+        if converged or (bound is not None and relaxed - bound <= DIVE_GAP * abs(relaxed)):
+            diving = Clock(clock.left() - reserve, deterministic=clock.deterministic)
+            dived, value = self._dives(master, diving, whole)
+            clock.spent += diving.spent
+        # Otherwise pricing is too slow for this scenario (long horizons): a dive from
+        # a relaxation this far from solved gave rotas far worse than the search by
+        # groups finds in the same time (Curtois-Qu 18: 65 % against 37 %).
+        if dived is None or value is None or value >= best_value:
+            dived, value = best, best_value
+        if whole is None or value > whole:
+            combining = Clock(min(reserve, clock.left()), deterministic=clock.deterministic)
+            combined = self._combine(dived, value, combining)
+            clock.spent += combining.spent
+            if combined is not None:
+                dived, value = combined
+        if value >= best_value:
+            return ColumnResult(None, value, whole, rounds, self._count(), converged)
+        return ColumnResult(dived, value, whole, rounds, self._count(), converged)
+
+    def _dives(
+        self, master: _Master, clock: Clock, whole: int | None
+    ) -> tuple[Duties | None, int | None]:
+        """Dive from the relaxation while the time left would fit another; the best rota."""
         dived: Duties | None = None
         value: int | None = None
         # Dives differ (more patterns each time, ties broken at random) and their
@@ -208,9 +244,9 @@ class Columns:
         for _ in range(DIVES):
             if self.stopped():
                 break
-            left = diving.left()
+            left = clock.left()
             try:
-                duties = self._dive(master, diving)
+                duties = self._dive(master, clock)
             except RelaxationUnsolved:
                 break
             if duties is None:
@@ -221,74 +257,141 @@ class Columns:
             if whole is not None and value <= whole:
                 break  # proved optimal by the relaxation's bound
             master.release()
-            took = left - diving.left()
-            if took <= 0 or diving.left() < took:
+            took = left - clock.left()
+            if took <= 0 or clock.left() < took:
                 break
-        clock.spent += diving.spent
-        if dived is None or value is None or value >= best_value:
-            return ColumnResult(None, value, whole, rounds, self._count(), converged)
-        return ColumnResult(dived, value, whole, rounds, self._count(), converged)
+        return dived, value
+
+    def _combine(self, best: Duties, value: int, clock: Clock) -> tuple[Duties, int] | None:
+        """The integer master: one known pattern per person, by CP-SAT, hinted with ``best``.
+
+        Every pattern priced so far is a candidate (price and branch); returns a
+        better rota and its value, or ``None``.
+        """
+        if clock.left() <= 0 or self.stopped():
+            return None
+        model = cp_model.CpModel()
+        chosen: dict[str, dict[frozenset[str], cp_model.IntVar]] = {}
+        staffed: dict[str, list[cp_model.IntVar]] = {shift_id: [] for shift_id in self.shifts}
+        terms: list[cp_model.LinearExprT] = []
+        for person in self.people:
+            options = {
+                shifts: model.new_bool_var(f"pattern[{person},{index}]")
+                for index, shifts in enumerate(self.patterns[person])
+            }
+            model.add_exactly_one(options.values())
+            for shifts, var in options.items():
+                model.add_hint(var, shifts == best.get(person, frozenset()))
+                terms.append(self.patterns[person][shifts] * var)
+                for shift_id in shifts:
+                    staffed[shift_id].append(var)
+            chosen[person] = options
+        for shift_id, vars_ in staffed.items():
+            cover = self.covers[shift_id]
+            count = cp_model.LinearExpr.sum(vars_)
+            if cover.staff > 0:
+                short = model.new_int_var(0, cover.staff, f"short[{shift_id}]")
+                model.add(short >= cover.staff - count)
+                terms.append(cover.under_weight * short)
+            if cover.most > cover.staff:
+                over = model.new_int_var(0, cover.most - cover.staff, f"over[{shift_id}]")
+                model.add(over >= count - cover.staff)
+                terms.append(cover.over_weight * over)
+            model.add(count <= cover.most)
+        model.minimize(cp_model.LinearExpr.sum(terms))
+        solver = configured_solver(self.options, clock.left())
+        status = solver.solve(model)
+        if self.options.deterministic:
+            clock.charge(solver)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        duties = {
+            person: next(shifts for shifts, var in options.items() if solver.boolean_value(var))
+            for person, options in chosen.items()
+        }
+        found = rota_cost(self, duties.items())
+        return (duties, found) if found < value else None
 
     def _generate(
         self, master: _Master, people: list[str], clock: Clock, *, most_rounds: int | None = None
     ) -> tuple[float | None, float, int, bool]:
         """Price ``people`` against the master until no pattern is below zero (or time).
 
-        Returns the best lower bound proved on the way (the relaxation's value plus
-        every person's least reduced cost, when every pricing was optimal), the
-        relaxation's last value, the number of rounds and whether it was solved.
+        Returns the best lower bound proved on the way (the Lagrangian bound of the
+        prices priced at, when every pricing was optimal and everyone was priced),
+        the relaxation's last value, the number of rounds and whether it was solved.
+        At the root, prices are smoothed towards the best bound's (``SMOOTHING``);
+        when that finds nothing below zero at the master's own prices ("mispricing"),
+        the next round prices at the master's prices.
         """
         bound: float | None = None
+        centre: _Prices | None = None
         value = math.inf
         rounds = 0
+        whole = len(people) == len(self.people)
+        smooth = whole
+        exact = False
         while clock.left() > 0 and not self.stopped():
             if most_rounds is not None and rounds >= most_rounds:
                 return bound, value, rounds, False
             prices, value = master.solve()
             rounds += 1
+            priced_at = centre.towards(prices, SMOOTHING) if smooth and centre else prices
             before = clock.left()
-            found, reduced, proved = self._price(prices, people, clock)
+            found, least, proved = self._price(priced_at, people, clock, prices, exact=exact)
             if most_rounds is None and (before - clock.left()) * EXPECTED_ROUNDS > clock.seconds:
                 # At this pace the relaxation will not be solved in time: give the
                 # time back (Curtois-Qu 18: 1.5 s a round, 84 days of 22 people).
                 return bound, value, rounds, False
-            if not proved:
+            mispriced = found == 0 and priced_at is not prices
+            smooth = whole and not mispriced
+            if whole and proved:
+                round_bound = master.lagrangian(priced_at, least)
+                if bound is None or round_bound > bound:
+                    bound, centre = round_bound, priced_at
+            if bound is None or not proved:
                 continue
-            round_bound = value + sum(min(0.0, cost) for cost in reduced.values())
-            bound = round_bound if bound is None else max(bound, round_bound)
             # Costs are whole numbers: once the bound rounds up to the relaxation's
             # value, more patterns cannot lower it by a whole unit. Closer than
             # ``ROOT_GAP`` is close enough to dive from (the last rounds of pricing
             # move the relaxation very little: "tailing off").
-            if found == 0 or math.ceil(bound - 1e-6) >= math.ceil(value - 1e-6):
+            if math.ceil(bound - 1e-6) >= math.ceil(value - 1e-6):
                 return bound, value, rounds, True
             if value - bound <= ROOT_GAP * abs(value):
                 return bound, value, rounds, True
+            # Nothing below zero, yet the bound is short of the value: pricing
+            # stopped within its gap, so the next round proves to optimality.
+            exact = found == 0 and not mispriced
         return bound, value, rounds, False
 
     def _dive(self, master: _Master, clock: Clock) -> Duties | None:
         """Fix patterns the relaxation chose until everyone has one (price and dive).
 
-        Each step fixes the heaviest pattern of ``DIVE_STEP`` of the people left
-        (those whose pattern weighs most, give or take ``DIVE_NOISE``) and prices
-        the others again for up to ``DIVE_ROUNDS`` rounds while time lasts (after
-        that the relaxation is only re-solved).
+        Each step fixes the heaviest pattern of one person (the person whose pattern
+        weighs most, give or take ``DIVE_NOISE``) and every pattern the relaxation
+        takes whole. Only when that has raised the relaxation by more than
+        ``DIVE_RISE`` since the people left were last priced are they priced again
+        (up to ``DIVE_ROUNDS`` rounds): re-solving the master is cheap, pricing is not.
         """
         free = list(self.people)
+        _, priced = master.solve()
         while free:
             if self.stopped():
                 return None
-            if clock.left() > 0:
+            _, value = master.solve()
+            if value > priced + DIVE_RISE * abs(priced) and clock.left() > 0:
                 self._generate(master, free, clock, most_rounds=DIVE_ROUNDS)
-            master.solve()
-            weights = master.weights_of(free)
-            heaviest: dict[str, tuple[float, frozenset[str]]] = {}
-            for person, shifts, weight in weights:
+                _, priced = master.solve()
+            heaviest: dict[str, tuple[float, float, frozenset[str]]] = {}
+            for person, shifts, weight in master.weights_of(free):
                 noisy = weight + self.rng.random() * DIVE_NOISE
-                if noisy > heaviest.get(person, (-1.0, shifts))[0]:
-                    heaviest[person] = (noisy, shifts)
+                if noisy > heaviest.get(person, (-1.0, 0.0, shifts))[0]:
+                    heaviest[person] = (noisy, weight, shifts)
             ranked = sorted(heaviest.items(), key=lambda entry: -entry[1][0])
-            for person, (_, shifts) in ranked[: math.ceil(len(free) * DIVE_STEP)]:
+            for position, (person, (_, weight, shifts)) in enumerate(ranked):
+                # Patterns the relaxation already takes whole are fixed together.
+                if position > 0 and weight < WHOLE:
+                    break
                 master.fix(person, shifts)
                 free.remove(person)
         return dict(master.fixed)
@@ -297,29 +400,40 @@ class Columns:
         return sum(len(patterns) for patterns in self.patterns.values())
 
     def _price(
-        self, prices: _Prices, people: list[str], clock: Clock
+        self,
+        prices: _Prices,
+        people: list[str],
+        clock: Clock,
+        master_prices: _Prices,
+        *,
+        exact: bool = False,
     ) -> tuple[int, dict[str, float], bool]:
-        """Each person's least reduced cost; patterns below zero join the master.
+        """Each person's least pattern cost at ``prices``; patterns below zero join the master.
 
-        Returns the number of new patterns, each person's least reduced cost (a
-        safe lower value, allowing for rounded prices) and whether every person
-        was priced to optimality. People are priced ``PRICING_THREADS`` at a time
-        (CP-SAT releases the interpreter while it solves).
+        A pattern joins when its reduced cost at the master's own prices is below
+        zero. Returns the number of new patterns, each person's least cost minus
+        the prices of its shifts (a safe lower value, allowing for rounded prices;
+        the person's own price not taken off) and whether every person was priced
+        to optimality (within the gap, which CP-SAT's bound allows for). People are
+        priced ``PRICING_THREADS`` at a time (CP-SAT releases the interpreter while
+        it solves).
         """
         seeds = [self.rng.randrange(1 << 30) for _ in people]
         for person in people:
             self.person_model(person)  # built here: model building shares caches
         seconds = min(PRICING_SECONDS, clock.left() * PRICING_THREADS / max(len(people), 1))
+        gaps = [0.0 if exact else PRICING_GAP * self._reduced.get(person, 0.0) for person in people]
         with ThreadPoolExecutor(PRICING_THREADS) as pool:
             priced = list(
                 pool.map(
-                    lambda person, seed: self._price_one(person, prices, seconds, seed),
+                    lambda person, seed, gap: self._price_one(person, prices, seconds, seed, gap),
                     people,
                     seeds,
+                    gaps,
                 )
             )
         found = 0
-        reduced: dict[str, float] = {}
+        least: dict[str, float] = {}
         proved = True
         for person, (solver, status, collector) in zip(people, priced, strict=True):
             if self.options.deterministic:
@@ -328,17 +442,21 @@ class Columns:
                 proved = False
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 continue
-            convex = prices.person[person]
             slack = len(collector.weights) * 0.5 / SCALE
-            reduced[person] = solver.best_objective_bound / SCALE - convex - slack
-            for shifts, cost, scaled in collector.found:
-                if scaled / SCALE - convex < -NEGATIVE and shifts not in self.patterns[person]:
+            least[person] = solver.best_objective_bound / SCALE - slack
+            convex = master_prices.person[person]
+            best = 0.0
+            for shifts, cost, _ in collector.found:
+                reduced = cost - sum(master_prices.shift[shift_id] for shift_id in shifts) - convex
+                best = min(best, reduced)
+                if reduced < -NEGATIVE and shifts not in self.patterns[person]:
                     self.patterns[person][shifts] = cost
                     found += 1
-        return found, reduced, proved
+            self._reduced[person] = -best
+        return found, least, proved
 
     def _price_one(
-        self, person: str, prices: _Prices, seconds: float, seed: int
+        self, person: str, prices: _Prices, seconds: float, seed: int, gap: float
     ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus, _Collector]:
         """Solve one person's pricing model: preference cost minus the prices of their shifts."""
         built = self.person_model(person)
@@ -352,6 +470,7 @@ class Columns:
         # The full linear relaxation: one person over 84 days is priced in 0.2 s
         # instead of 3 s (Curtois-Qu 18), and never slower on the others we measured.
         solver.parameters.linearization_level = 2
+        solver.parameters.absolute_gap_limit = gap * SCALE
         collector = _Collector(built, weights)
         status = solver.solve(built.plan.model, collector)
         return solver, status, collector
@@ -367,6 +486,19 @@ class _Prices:
 
     shift: dict[str, float]
     person: dict[str, float]
+
+    def towards(self, other: _Prices, share: float) -> _Prices:
+        """These prices moved ``1 - share`` of the way to ``other``'s."""
+        return _Prices(
+            shift={
+                shift_id: share * price + (1 - share) * other.shift[shift_id]
+                for shift_id, price in self.shift.items()
+            },
+            person={
+                person: share * price + (1 - share) * other.person[person]
+                for person, price in self.person.items()
+            },
+        )
 
 
 class _Master:
@@ -421,9 +553,10 @@ class _Master:
         self.sync()
         status = self.solver.Solve()
         if status != pywraplp.Solver.OPTIMAL:
-            # Once seen on Curtois-Qu 19 (ABNORMAL): try again without the warm start.
-            self.solver.Reset()
-            status = self.solver.Solve()
+            # Seen on Curtois-Qu 8 and 19 (ABNORMAL): try again without the warm start.
+            cold = pywraplp.MPSolverParameters()
+            cold.SetIntegerParam(cold.INCREMENTALITY, cold.INCREMENTALITY_OFF)
+            status = self.solver.Solve(cold)
         if status != pywraplp.Solver.OPTIMAL:
             raise RelaxationUnsolved(f"GLOP status {status}")
         prices = _Prices(
@@ -431,6 +564,21 @@ class _Master:
             person={person: row.dual_value() for person, row in self.convex.items()},
         )
         return prices, self.solver.Objective().Value() + self.columns.constant
+
+    def lagrangian(self, prices: _Prices, least: dict[str, float]) -> float:
+        """The Lagrangian bound at ``prices`` given each person's least cost at them.
+
+        Any prices give a lower bound on every rota: each shift's staffing at its
+        price, what short and surplus staffing would gain at it, and each person's
+        cheapest pattern at those prices (``least``, the person's own price not taken off).
+        """
+        total = self.columns.constant + sum(least.values())
+        for shift_id in self.cover:
+            cover = self.columns.covers[shift_id]
+            price = prices.shift[shift_id]
+            total += price * cover.staff + cover.staff * min(0.0, cover.under_weight - price)
+            total += (cover.most - cover.staff) * min(0.0, cover.over_weight + price)
+        return total
 
     def weights_of(self, people: list[str]) -> list[tuple[str, frozenset[str], float]]:
         """Every pattern of these people with its weight in the last solution."""
