@@ -57,7 +57,7 @@ ROOT_SHARE = 0.6
 ROOT_GAP = 0.005
 # Solving a relaxation takes about this many rounds of pricing (17-32 on
 # Curtois-Qu 5, 8, 12 and 14); if the first round says it will not fit, stop.
-EXPECTED_ROUNDS = 5
+EXPECTED_ROUNDS = 20
 # Without that, a dive is still worth it when the bound is this close to the value.
 DIVE_GAP = 0.1
 # Each step of the dive prices the people left for at most this many rounds.
@@ -82,7 +82,7 @@ SMOOTHING = 0.5
 # Pricing stops within this share of the person's last least reduced cost of the
 # optimum: early rounds need good patterns, not proofs, and the gap closes as the
 # reduced costs go to zero (the bound stays valid: it uses CP-SAT's own bound).
-PRICING_GAP = 0.1
+PRICING_GAP = 0.4
 
 
 @dataclass

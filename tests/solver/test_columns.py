@@ -4,10 +4,11 @@ dive to a rota, and what they give ``solve``."""
 from __future__ import annotations
 
 import pytest
+from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from solver import columns as columns_module
-from solver.columns import Columns, RelaxationUnsolved, rota_cost
+from solver.columns import Columns, RelaxationUnsolved, _Master, _Prices, rota_cost
 from solver.eligibility import Eligibility
 from solver.fairness import fairness_targets
 from solver.model import build_model
@@ -148,3 +149,113 @@ def test_a_relaxation_glop_cannot_solve_ends_the_columns_not_the_solve(
     rota = solve(scenario, time_limit=5)
     assert rota.status in ("OPTIMAL", "FEASIBLE")
     assert not check_rota(expand(scenario), rota)
+
+
+def priced_master(scenario: Scenario) -> tuple[Columns, _Master, dict[str, frozenset[str]]]:
+    """Columns with the first rota's patterns and a few rounds of pricing, and their master."""
+    _, reroster = weeks()
+    first = reroster.first_rota(Clock(10, deterministic=False))
+    assert first is not None
+    columns = columns_of(scenario)
+    assert columns.add_rota(first, Clock(10, deterministic=False))
+    master = _Master(columns)
+    columns._generate(master, columns.people, Clock(20, deterministic=False), most_rounds=3)
+    return columns, master, first
+
+
+def test_any_prices_give_a_lagrangian_bound_on_every_rota() -> None:
+    scenario, _ = weeks()
+    best = optimum(scenario)
+    columns, master, _ = priced_master(scenario)
+    prices, value = master.solve()
+    clock = Clock(20, deterministic=False)
+    _, least, proved = columns._price(prices, columns.people, clock, prices, exact=True)
+    assert proved
+    # At the master's own prices it is the relaxation's value plus the reduced costs.
+    own = value + sum(least[person] - prices.person[person] for person in columns.people)
+    assert master.lagrangian(prices, least) == pytest.approx(own)
+    assert own <= best
+    # Any other prices (none at all, twice the master's, halfway) bound every rota too.
+    nothing = _Prices({shift: 0.0 for shift in prices.shift}, dict(prices.person))
+    doubled = _Prices({shift: 2 * p for shift, p in prices.shift.items()}, dict(prices.person))
+    for other in (nothing, doubled, nothing.towards(prices, 0.5)):
+        _, least, proved = columns._price(other, columns.people, clock, prices, exact=True)
+        assert proved
+        assert master.lagrangian(other, least) <= best
+
+
+def test_pricing_within_a_gap_still_bounds_every_rota() -> None:
+    scenario, _ = weeks()
+    best = optimum(scenario)
+    columns, master, _ = priced_master(scenario)
+    prices, _ = master.solve()
+    # A gap far larger than any reduced cost: CP-SAT may stop at its first pattern,
+    # and the bound must then come from CP-SAT's own bound, not that pattern.
+    columns._reduced = {person: 10_000.0 for person in columns.people}
+    clock = Clock(20, deterministic=False)
+    _, least, proved = columns._price(prices, columns.people, clock, prices)
+    assert proved
+    assert master.lagrangian(prices, least) <= best
+
+
+def test_the_master_is_solved_again_without_its_warm_start_when_glop_fails() -> None:
+    scenario, _ = weeks()
+    _, master, _ = priced_master(scenario)
+    _, expected = master.solve()
+
+    class FailsOnce:
+        def __init__(self, solver: object) -> None:
+            self.solver = solver
+            self.calls: list[tuple[object, ...]] = []
+
+        def Solve(self, *args: object) -> int:  # pywraplp's name
+            self.calls.append(args)
+            if len(self.calls) == 1:
+                return int(pywraplp.Solver.ABNORMAL)
+            return int(getattr(self.solver, "Solve")(*args))  # noqa: B009
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.solver, name)
+
+    failing = FailsOnce(master.solver)
+    master.solver = failing  # stands in for GLOP
+    _, value = master.solve()
+    assert value == pytest.approx(expected)
+    assert len(failing.calls) == 2 and len(failing.calls[1]) == 1  # cold parameters
+
+
+def test_the_integer_master_combines_known_patterns_into_a_better_rota() -> None:
+    scenario, _ = weeks()
+    best = optimum(scenario)
+    columns, _, first = priced_master(scenario)
+    # Start from the worst rota of known patterns that differs from it in one person.
+    worse = max(
+        (
+            {**first, person: shifts}
+            for person in columns.people
+            for shifts in columns.patterns[person]
+        ),
+        key=lambda duties: rota_cost(columns, duties.items()),
+    )
+    value = rota_cost(columns, worse.items())
+    assert value > rota_cost(columns, first.items())
+    combined = columns._combine(worse, value, Clock(10, deterministic=False))
+    assert combined is not None
+    duties, found = combined
+    # At least as good as the first rota (its patterns are known), never below the optimum.
+    assert best <= found <= rota_cost(columns, first.items()) < value
+    assert rota_cost(columns, duties.items()) == found == cost(duties)
+    assert all(shifts in columns.patterns[person] for person, shifts in duties.items())
+    expanded = expand(scenario)
+    pairs = [(s, person) for person, shifts in duties.items() for s in shifts]
+    assert Validator(expanded, Eligibility(expanded)).validate(assign_all(expanded, pairs)) == []
+    # Nothing better among the known patterns than what it found: nothing back.
+    again = columns._combine(duties, found, Clock(10, deterministic=False))
+    assert again is None or again[1] < found
+
+
+def test_the_integer_master_needs_time() -> None:
+    scenario, _ = weeks()
+    columns, _, first = priced_master(scenario)
+    value = rota_cost(columns, first.items())
+    assert columns._combine(first, value, Clock(0, deterministic=False)) is None
