@@ -259,3 +259,15 @@ def test_the_integer_master_needs_time() -> None:
     columns, _, first = priced_master(scenario)
     value = rota_cost(columns, first.items())
     assert columns._combine(first, value, Clock(0, deterministic=False)) is None
+
+
+def test_a_dive_without_time_to_price_still_gives_everyone_a_known_pattern() -> None:
+    scenario, _ = weeks()
+    best = optimum(scenario)
+    columns, master, _ = priced_master(scenario)
+    count = columns._count()
+    duties = columns._dive(master, Clock(0, deterministic=False))
+    assert duties is not None and set(duties) == set(columns.people)
+    assert all(shifts in columns.patterns[person] for person, shifts in duties.items())
+    assert columns._count() == count  # nobody was priced
+    assert rota_cost(columns, duties.items()) == cost(duties) >= best
