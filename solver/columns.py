@@ -75,12 +75,6 @@ COMBINE_SHARE = 0.1
 # People are priced this many at a time, each by one CP-SAT worker.
 PRICING_THREADS = 2
 PRICING_WORKERS = 1
-# Prices can be smoothed towards the prices that gave the best bound so far by
-# this much (Wentges' stabilisation: the master's prices jump from round to
-# round). Off: on Curtois-Qu 12 and 14 (25 s of pricing, two runs each) 0.5 gave
-# no steadier progress than none, and its bound lagged (it is the bound of the
-# smoothed prices); any value in [0, 1) keeps the bound valid.
-SMOOTHING = 0.0
 # Pricing stops within this share of the person's last least reduced cost of the
 # optimum: early rounds need good patterns, not proofs, and the gap closes as the
 # reduced costs go to zero (the bound stays valid: it uses CP-SAT's own bound).
@@ -325,24 +319,18 @@ class Columns:
         Returns the best lower bound proved on the way (the Lagrangian bound of the
         prices priced at, when every pricing was optimal and everyone was priced),
         the relaxation's last value, the number of rounds and whether it was solved.
-        At the root, prices are smoothed towards the best bound's (``SMOOTHING``);
-        when that finds nothing below zero at the master's own prices ("mispricing"),
-        the next round prices at the master's prices.
         """
         bound: float | None = None
-        centre: _Prices | None = None
         value = math.inf
         rounds = 0
         whole = len(people) == len(self.people)
-        smooth = whole and SMOOTHING > 0
         exact = False
         while clock.left() > 0 and not self.stopped():
             if most_rounds is not None and rounds >= most_rounds:
                 return bound, value, rounds, False
             prices, value = master.solve()
             rounds += 1
-            priced_at = centre.towards(prices, SMOOTHING) if smooth and centre else prices
-            found, least, proved = self._price(priced_at, people, clock, prices, exact=exact)
+            found, least, proved = self._price(prices, people, clock, exact=exact)
             pace = (clock.seconds - clock.left()) / rounds
             if (
                 most_rounds is None
@@ -355,12 +343,9 @@ class Columns:
                 # proved exactly, later ones within a gap), and judging every round
                 # gave up Instance14's relaxation half-way on one slow round.
                 return bound, value, rounds, False
-            mispriced = found == 0 and priced_at is not prices
-            smooth = whole and SMOOTHING > 0 and not mispriced
             if whole and proved:
-                round_bound = master.lagrangian(priced_at, least)
-                if bound is None or round_bound > bound:
-                    bound, centre = round_bound, priced_at
+                round_bound = master.lagrangian(prices, least)
+                bound = round_bound if bound is None else max(bound, round_bound)
             if bound is None or not proved:
                 continue
             # Costs are whole numbers: once the bound rounds up to the relaxation's
@@ -373,7 +358,7 @@ class Columns:
                 return bound, value, rounds, True
             # Nothing below zero, yet the bound is short of the value: pricing
             # stopped within its gap, so the next round proves to optimality.
-            exact = found == 0 and not mispriced
+            exact = found == 0
         return bound, value, rounds, False
 
     def _dive(self, master: _Master, clock: Clock) -> Duties | None:
@@ -411,14 +396,12 @@ class Columns:
         prices: _Prices,
         people: list[str],
         clock: Clock,
-        master_prices: _Prices,
         *,
         exact: bool = False,
     ) -> tuple[int, dict[str, float], bool]:
         """Each person's least pattern cost at ``prices``; patterns below zero join the master.
 
-        A pattern joins when its reduced cost at the master's own prices is below
-        zero. Returns the number of new patterns, each person's least cost minus
+        Returns the number of new patterns, each person's least cost minus
         the prices of its shifts (a safe lower value, allowing for rounded prices;
         the person's own price not taken off) and whether every person was priced
         to optimality (within the gap, which CP-SAT's bound allows for). People are
@@ -451,10 +434,10 @@ class Columns:
                 continue
             slack = len(collector.weights) * 0.5 / SCALE
             least[person] = solver.best_objective_bound / SCALE - slack
-            convex = master_prices.person[person]
+            convex = prices.person[person]
             best = 0.0
             for shifts, cost, _ in collector.found:
-                reduced = cost - sum(master_prices.shift[shift_id] for shift_id in shifts) - convex
+                reduced = cost - sum(prices.shift[shift_id] for shift_id in shifts) - convex
                 best = min(best, reduced)
                 if reduced < -NEGATIVE and shifts not in self.patterns[person]:
                     self.patterns[person][shifts] = cost
@@ -493,19 +476,6 @@ class _Prices:
 
     shift: dict[str, float]
     person: dict[str, float]
-
-    def towards(self, other: _Prices, share: float) -> _Prices:
-        """These prices moved ``1 - share`` of the way to ``other``'s."""
-        return _Prices(
-            shift={
-                shift_id: share * price + (1 - share) * other.shift[shift_id]
-                for shift_id, price in self.shift.items()
-            },
-            person={
-                person: share * price + (1 - share) * other.person[person]
-                for person, price in self.person.items()
-            },
-        )
 
 
 class _Master:

@@ -169,7 +169,7 @@ def test_any_prices_give_a_lagrangian_bound_on_every_rota() -> None:
     columns, master, _ = priced_master(scenario)
     prices, value = master.solve()
     clock = Clock(20, deterministic=False)
-    _, least, proved = columns._price(prices, columns.people, clock, prices, exact=True)
+    _, least, proved = columns._price(prices, columns.people, clock, exact=True)
     assert proved
     # At the master's own prices it is the relaxation's value plus the reduced costs.
     own = value + sum(least[person] - prices.person[person] for person in columns.people)
@@ -178,8 +178,9 @@ def test_any_prices_give_a_lagrangian_bound_on_every_rota() -> None:
     # Any other prices (none at all, twice the master's, halfway) bound every rota too.
     nothing = _Prices({shift: 0.0 for shift in prices.shift}, dict(prices.person))
     doubled = _Prices({shift: 2 * p for shift, p in prices.shift.items()}, dict(prices.person))
-    for other in (nothing, doubled, nothing.towards(prices, 0.5)):
-        _, least, proved = columns._price(other, columns.people, clock, prices, exact=True)
+    halfway = _Prices({shift: p / 2 for shift, p in prices.shift.items()}, dict(prices.person))
+    for other in (nothing, doubled, halfway):
+        _, least, proved = columns._price(other, columns.people, clock, exact=True)
         assert proved
         assert master.lagrangian(other, least) <= best
 
@@ -193,7 +194,7 @@ def test_pricing_within_a_gap_still_bounds_every_rota() -> None:
     # and the bound must then come from CP-SAT's own bound, not that pattern.
     columns._reduced = {person: 10_000.0 for person in columns.people}
     clock = Clock(20, deterministic=False)
-    _, least, proved = columns._price(prices, columns.people, clock, prices)
+    _, least, proved = columns._price(prices, columns.people, clock)
     assert proved
     assert master.lagrangian(prices, least) <= best
 
