@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from solver.cpsat import configured_solver, duties_fixed
+from solver.day_pricing import DayPricer, Priced, day_rules
 from solver.eligibility import Eligibility
 from solver.fairness import RoleTargets
 from solver.model import PlanModel, build_model
@@ -72,6 +74,8 @@ DIVE_NOISE = 0.05
 DIVE_STEP = 0.1
 # The integer master (one known pattern per person, by CP-SAT) gets this share of the time.
 COMBINE_SHARE = 0.1
+# Day pricing's deterministic time per array cell it works through (reproducible mode).
+DAY_WORK_SECONDS = 1e-8
 # People are priced this many at a time, each by one CP-SAT worker.
 PRICING_THREADS = 2
 PRICING_WORKERS = 1
@@ -83,11 +87,19 @@ PRICING_GAP = 0.4
 
 @dataclass
 class PersonModel:
-    """One person's model: their duty variables and the cost of their own preferences."""
+    """One person's model: their duty variables and the cost of their own preferences.
+
+    ``pricer`` prices the person by days (``solver.day_pricing``) when all their
+    rules are day rules and their cost is ``constant`` plus a cost per duty
+    (``coefficients``); otherwise CP-SAT prices them.
+    """
 
     plan: PlanModel
     shifts: dict[str, cp_model.IntVar]
     cost: cp_model.LinearExprT
+    pricer: DayPricer | None = None
+    constant: float = 0.0
+    coefficients: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -116,6 +128,8 @@ class Columns:
     _models: dict[str, PersonModel] = field(init=False, default_factory=dict)
     # Each person's last least reduced cost, as a positive number (sets pricing's gap).
     _reduced: dict[str, float] = field(init=False, default_factory=dict)
+    # Wall seconds spent pricing by days (for the benchmark's trace).
+    day_seconds: float = field(init=False, default=0.0)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.options.seed)
@@ -157,6 +171,14 @@ class Columns:
         )
         built = PersonModel(plan, dict(plan.duties.by_person.get(person, {})), cost)
         self._models[person] = built
+        linear = _linear_cost(built)
+        if linear is not None:
+            # A shift the person alone may not staff (most 0) is closed to them.
+            shifts = [shift_id for shift_id in built.shifts if self.covers[shift_id].most >= 1]
+            rules = day_rules(self.expanded, self.eligibility, person, shifts)
+            if not isinstance(rules, str):
+                built.pricer = DayPricer(rules)
+                built.constant, built.coefficients = linear
         return built
 
     def add_rota(self, duties: Duties, clock: Clock) -> bool:
@@ -411,21 +433,50 @@ class Columns:
         seeds = [self.rng.randrange(1 << 30) for _ in people]
         for person in people:
             self.person_model(person)  # built here: model building shares caches
-        seconds = min(PRICING_SECONDS, clock.left() * PRICING_THREADS / max(len(people), 1))
-        gaps = [0.0 if exact else PRICING_GAP * self._reduced.get(person, 0.0) for person in people]
-        with ThreadPoolExecutor(PRICING_THREADS) as pool:
-            priced = list(
-                pool.map(
-                    lambda person, seed, gap: self._price_one(person, prices, seconds, seed, gap),
-                    people,
-                    seeds,
-                    gaps,
-                )
-            )
+        by_days = [person for person in people if self._models[person].pricer is not None]
+        by_solver = [person for person in people if self._models[person].pricer is None]
         found = 0
         least: dict[str, float] = {}
         proved = True
-        for person, (solver, status, collector) in zip(people, priced, strict=True):
+        started = time.perf_counter()
+        # One thread: day pricing works on small arrays, where numpy holds the interpreter.
+        days_priced = [self._price_by_days(person, prices) for person in by_days]
+        if self.options.deterministic:
+            clock.spent += sum(work for _, work in days_priced) * DAY_WORK_SECONDS
+        for person, (priced, _) in zip(by_days, days_priced, strict=True):
+            built = self._models[person]
+            least[person] = built.constant + priced.bound - NEGATIVE
+            if priced.shifts is None or priced.value is None:
+                self._reduced[person] = 0.0
+                continue
+            cost = round(built.constant + sum(built.coefficients[s] for s in priced.shifts))
+            reduced = built.constant + priced.value - prices.person[person]
+            self._reduced[person] = max(-reduced, 0.0)
+            if reduced < -NEGATIVE and priced.shifts not in self.patterns[person]:
+                # The person's own model has the last word (every rule, the exact cost);
+                # should it disagree, CP-SAT prices them from now on.
+                if self._pattern_cost(person, priced.shifts, clock) != cost:
+                    built.pricer = None
+                    continue
+                self.patterns[person][priced.shifts] = cost
+                found += 1
+        self.day_seconds += time.perf_counter() - started
+        if not by_solver:
+            return found, least, proved
+        seconds = min(PRICING_SECONDS, clock.left() * PRICING_THREADS / max(len(by_solver), 1))
+        gaps = [
+            0.0 if exact else PRICING_GAP * self._reduced.get(person, 0.0) for person in by_solver
+        ]
+        with ThreadPoolExecutor(PRICING_THREADS) as pool:
+            priced_by_solver = list(
+                pool.map(
+                    lambda person, seed, gap: self._price_one(person, prices, seconds, seed, gap),
+                    by_solver,
+                    seeds[: len(by_solver)],
+                    gaps,
+                )
+            )
+        for person, (solver, status, collector) in zip(by_solver, priced_by_solver, strict=True):
             if self.options.deterministic:
                 clock.charge(solver)
             if status != cp_model.OPTIMAL:
@@ -444,6 +495,19 @@ class Columns:
                     found += 1
             self._reduced[person] = -best
         return found, least, proved
+
+    def _price_by_days(self, person: str, prices: _Prices) -> tuple[Priced, int]:
+        """The person's least pattern by days at ``prices``, and the work it took."""
+        built = self._models[person]
+        pricer = built.pricer
+        assert pricer is not None
+        costs = {
+            shift_id: coefficient - prices.shift[shift_id]
+            for shift_id, coefficient in built.coefficients.items()
+        }
+        before = pricer.work
+        priced = pricer.price(costs)
+        return priced, pricer.work - before
 
     def _price_one(
         self, person: str, prices: _Prices, seconds: float, seed: int, gap: float
@@ -612,3 +676,30 @@ def rota_cost(columns: Columns, duties: Iterable[tuple[str, frozenset[str]]]) ->
         total += cover.under_weight * max(cover.staff - staffed, 0)
         total += cover.over_weight * max(staffed - cover.staff, 0)
     return total
+
+
+def _linear_cost(built: PersonModel) -> tuple[float, dict[str, float]] | None:
+    """The person's cost as a constant plus a cost per duty, if it is that simple.
+
+    Read from the objective CP-SAT is given (``None`` when it involves any other
+    variable, e.g. a preferred window granted by any of several duties).
+    """
+    model = built.plan.model
+    model.minimize(built.cost)
+    objective = model.proto.objective
+    shift_of = {var.index: shift_id for shift_id, var in built.shifts.items()}
+    coefficients = dict.fromkeys(built.shifts, 0.0)
+    constant = float(objective.offset)
+    for reference, coefficient in zip(objective.vars, objective.coeffs, strict=True):
+        negated = reference < 0
+        shift_id = shift_of.get(-reference - 1 if negated else reference)
+        if shift_id is None:
+            return None
+        if negated:  # the coefficient times (1 - duty)
+            constant += coefficient
+            coefficients[shift_id] -= coefficient
+        else:
+            coefficients[shift_id] += coefficient
+    if objective.scaling_factor not in (0.0, 1.0):
+        return None
+    return constant, coefficients
