@@ -30,19 +30,23 @@ CP-SAT's on the person's own model. Pure: no clock, no I/O.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 
+from solver import day_paths
 from solver.eligibility import Eligibility
 from solver.limits import person_limits
 from solver.model.weekends import weekend_index, weekends_overlapping
 from solver.scenario import Duration
 from solver.shifts import ExpandedScenario
 
+# The compiled loops (numba's dispatchers take any arguments).
+_forward: Callable[..., None] = day_paths.forward
+_backward: Callable[..., np.ndarray] = day_paths.backward
 # Limits of duties per role are counted exactly (an array axis each), smallest
 # first, while the axes of minutes, weekends and counts hold at most this many
 # cells per state; the other limits are priced by multipliers.
@@ -269,6 +273,20 @@ class DayPricer:
         self.dims = tuple(dims)
         # Array cells worked through so far: a deterministic measure of the time taken.
         self.work = 0
+        self.day_start = np.cumsum([0, *(len(day) for day in rules.days)]).astype(np.int64)
+        self.option_role = np.array([option.role for option in rules.options], dtype=np.int64)
+        self.dims_array = np.array(self.dims, dtype=np.int64)
+        self.strides = np.array(
+            [math.prod(self.dims[axis + 1 :]) for axis in range(len(self.dims))], dtype=np.int64
+        )
+        self.digits = np.indices(self.dims, dtype=np.int64).reshape(len(self.dims), -1).T.copy()
+        # Final cells with minutes enough.
+        minutes = self.digits[:, 0]
+        if self.clamped:
+            least = self.dims[0] - 1 if rules.min_units is not None else 0
+        else:
+            least = rules.min_units or 0
+        self.accept = minutes >= least
         options = rules.options
         self.index = {option.shift: position for position, option in enumerate(options)}
         counting = rules.max_weekends is not None
@@ -279,8 +297,12 @@ class DayPricer:
 
         # What one more duty adds: after a day off, a Saturday or Sunday starts a
         # worked weekend; after a worked day, only a Saturday does.
-        self.after_off = [steps(option, int(option.weekend > 0)) for option in options]
-        self.after_work = [steps(option, int(option.weekend == 1)) for option in options]
+        self.after_off_steps = np.array(
+            [steps(option, int(option.weekend > 0)) for option in options], dtype=np.int64
+        ).reshape(-1, len(self.dims))
+        self.after_work_steps = np.array(
+            [steps(option, int(option.weekend == 1)) for option in options], dtype=np.int64
+        ).reshape(-1, len(self.dims))
 
     def price(self, costs: Mapping[str, float]) -> Priced:
         """The cheapest pattern at ``costs`` (each shift's cost, prices already taken off)."""
@@ -336,262 +358,46 @@ class DayPricer:
     def _shortest(self, costs: np.ndarray) -> tuple[float, list[str] | None]:
         """The cheapest path through the days at ``costs`` (one per option).
 
-        Arrays: ``work[role, run, touches start, *resources]`` (the run of worked
-        days ending today, length ``run + 1``) and ``off[run, touches start,
-        *resources]``; resources are minutes, weekends and the counted roles.
+        ``solver.day_paths`` holds the loops: values per day, state (what the
+        person did, the run it ends) and cell of the resources (minutes,
+        weekends, counted roles).
         """
         rules = self.rules
-        runs, offs, dims = self.runs, self.offs, self.dims
-        cells = (1,) * len(dims)
-        min_run = rules.min_run or 1
-        min_off = rules.min_off or 1
-        # A run of worked days may end (a day off follows) once long enough, or if it
-        # touches the horizon's start; a run of days off likewise before work.
-        endable = np.zeros((1, runs, 2, *cells), dtype=bool)
-        endable[0, min_run - 1 :, 0] = True
-        endable[0, :, 1] = True
-        history: list[tuple[np.ndarray, np.ndarray]] = []
-        work = np.full((self.role_count, runs, 2, *dims), np.inf)
-        off = np.full((offs, 2, *dims), np.inf)
-        origin = (0,) * len(dims)
-        self.work += len(rules.days) * (work.size + off.size)
-        position = 0
-        starting = off[0, 0]
-        for offset, options in enumerate(rules.days):
-            new_work = np.full_like(work, np.inf)
-            new_off = np.full_like(off, np.inf)
-            if offset == 0:
-                new_off[(0, 1, *origin)] = 0.0  # days off from the start: may be short
-            else:
-                if offs > 1:
-                    new_off[1:] = off[:-1]
-                np.minimum(new_off[offs - 1], off[offs - 1], out=new_off[offs - 1])
-                ending = np.where(endable, work, np.inf).min(axis=(0, 1, 2))
-                np.minimum(new_off[0, 0], ending, out=new_off[0, 0])
-                if min_off <= 1:
-                    starting = off.min(axis=(0, 1))
-                else:
-                    starting = np.minimum(off[offs - 1, 0], off[:, 1].min(axis=0))
-            before: dict[int, np.ndarray] = {}
-            for option in options:
-                cost = costs[position]
-                role = option.role
-                target = new_work[role]
-                if offset == 0:
-                    cell = self._first(self.after_off[position])
-                    if cell is not None:
-                        target[(0, 1, *cell)] = min(target[(0, 1, *cell)], cost)
-                    position += 1
-                    continue
-                # A run starts today (after days off) ...
-                self._relax(target[0, 0], starting, self.after_off[position], cost)
-                # ... or yesterday's run goes on, one day longer.
-                if role not in before:
-                    allowed = ~rules.forbidden[:, role]
-                    if allowed.any():
-                        before[role] = work[allowed].min(axis=0)
-                    else:
-                        before[role] = np.full_like(work[0], np.inf)
-                runs_before = before[role]
-                steps = self.after_work[position]
-                if rules.max_run is not None or runs > 1:
-                    self._relax(target[1:], runs_before[:-1], steps, cost)
-                if rules.max_run is None:
-                    self._relax(target[runs - 1], runs_before[runs - 1], steps, cost)
-                position += 1
-            history.append((work, off))
-            work, off = new_work, new_off
-        accept = np.zeros((dims[0],), dtype=bool)
-        if self.clamped:
-            accept[dims[0] - 1 if rules.min_units is not None else 0 :] = True
-        else:
-            accept[rules.min_units or 0 :] = True
-        tail = (1,) * (len(dims) - 1)
-        final_work = np.where(accept.reshape(1, 1, 1, -1, *tail), work, np.inf)
-        final_off = np.where(accept.reshape(1, 1, -1, *tail), off, np.inf)
-        best_work, best_off = float(final_work.min()), float(final_off.min())
-        value = min(best_work, best_off)
-        if not math.isfinite(value):
+        days = len(rules.days)
+        cells = int(self.digits.shape[0])
+        states = self.role_count * self.runs * 2 + self.offs * 2
+        values = np.empty((days + 1, states, cells))
+        self.work += values.size
+        shape = self._shape()
+        _forward(costs, *shape, values)
+        final = values[days][:, self.accept]
+        if final.size == 0 or not np.isfinite(final.min()):
             return math.inf, None
-        if best_work <= best_off:
-            where = np.unravel_index(final_work.argmin(), final_work.shape)
-            state: tuple[object, ...] = ("work", *(int(index) for index in where))
-        else:
-            where = np.unravel_index(final_off.argmin(), final_off.shape)
-            state = ("off", *(int(index) for index in where))
-        return value, self._trace(history, costs, state, value)
+        state, position = np.unravel_index(int(final.argmin()), final.shape)
+        cell = int(np.flatnonzero(self.accept)[position])
+        value = float(values[days, state, cell])
+        chosen = _backward(values, costs, *shape, int(state), cell)
+        if len(chosen) != days:
+            raise AssertionError("day pricing could not retrace its own path")
+        options = rules.options
+        return value, [options[option].shift for option in chosen if option >= 0]
 
-    def _relax(
-        self, target: np.ndarray, source: np.ndarray, steps: tuple[int, ...], cost: float
-    ) -> None:
-        """Each cell of ``target`` at ``steps`` past a cell of ``source`` takes that plus ``cost``.
-
-        The resources are the last axes of both arrays (the leading axes align).
-        """
-        if self.clamped and steps[0] > 0:
-            moved = self._move(source, steps)
-            np.minimum(target, moved + cost, out=target)
-            return
-        into: list[Any] = [Ellipsis]
-        out_of: list[Any] = [Ellipsis]
-        for step, size in zip(steps, self.dims, strict=True):
-            if step >= size:
-                return
-            into.append(slice(step, None))
-            out_of.append(slice(0, size - step))
-        view = target[tuple(into)]
-        np.minimum(view, source[tuple(out_of)] + cost, out=view)
-
-    def _first(self, steps: tuple[int, ...]) -> tuple[int, ...] | None:
-        """The resource cell of a first duty, or ``None`` if it exceeds a limit."""
-        cell = []
-        for axis, (step, size) in enumerate(zip(steps, self.dims, strict=True)):
-            if axis == 0 and self.clamped:
-                step = min(step, size - 1)
-            if step >= size:
-                return None
-            cell.append(step)
-        return tuple(cell)
-
-    def _move(self, values: np.ndarray, steps: tuple[int, ...]) -> np.ndarray:
-        """``values`` after one more duty that adds ``steps`` to the resources."""
-        dims = self.dims
-        lead = values.ndim - len(dims)
-        moved = values
-        for axis, (step, size) in enumerate(zip(steps, dims, strict=True)):
-            if step == 0:
-                continue
-            at = lead + axis
-
-            def cut(part: slice, at: int = at) -> tuple[slice, ...]:
-                return (slice(None),) * at + (part,)
-
-            shifted = np.full_like(moved, np.inf)
-            if step < size:
-                shifted[cut(slice(step, None))] = moved[cut(slice(0, size - step))]
-            if axis == 0 and self.clamped:
-                # Minutes beyond the minimum are all "enough".
-                top = moved[cut(slice(max(size - 1 - step, 0), None))].min(axis=at)
-                edge = cut(slice(size - 1, size))
-                shifted[edge] = np.minimum(shifted[edge], np.expand_dims(top, at))
-            elif step >= size:
-                return shifted
-            moved = shifted
-        return moved
-
-    def _trace(
-        self,
-        history: list[tuple[np.ndarray, np.ndarray]],
-        costs: np.ndarray,
-        state: tuple[object, ...],
-        value: float,
-    ) -> list[str]:
-        """Walk back from the final state: which duty (or day off) led to each value."""
-        starts = np.cumsum([0, *(len(day) for day in self.rules.days)])
-        path: list[str] = []
-        for offset in range(len(self.rules.days) - 1, -1, -1):
-            work, off = history[offset]
-            previous = self._previous(offset, state, value, work, off, costs, int(starts[offset]))
-            if previous is None:
-                raise AssertionError("day pricing could not retrace its own path")
-            state, value, shift = previous
-            if shift is not None:
-                path.append(shift)
-        return path
-
-    def _previous(
-        self,
-        offset: int,
-        state: tuple[object, ...],
-        value: float,
-        work: np.ndarray,
-        off: np.ndarray,
-        costs: np.ndarray,
-        first: int,
-    ) -> tuple[tuple[object, ...], float, str | None] | None:
-        """The state the day before ``offset`` that ``state`` (with ``value``) came from."""
+    def _shape(self) -> tuple[Any, ...]:
+        """The arrays and numbers that describe the days to ``solver.day_paths``."""
         rules = self.rules
-        runs, offs = self.runs, self.offs
-        min_run = rules.min_run or 1
-        min_off = rules.min_off or 1
-
-        def equal(a: float, b: float) -> bool:
-            return abs(a - b) <= TOLERANCE * max(1.0, abs(b))
-
-        if state[0] == "off":
-            length, start = int(state[1]), int(state[2])  # type: ignore[call-overload]
-            cell = tuple(int(index) for index in state[3:])  # type: ignore[call-overload]
-            if offset == 0:
-                return (("start",), 0.0, None) if length == 0 and start == 1 else None
-            if length == 0 and start == 0:
-                for role in range(self.role_count):
-                    for run in range(runs):
-                        for touching in (0, 1):
-                            if touching == 0 and run + 1 < min_run:
-                                continue
-                            if equal(work[(role, run, touching, *cell)], value):
-                                return (("work", role, run, touching, *cell), value, None)
-            befores = [length - 1] if length > 0 else []
-            if length == offs - 1:
-                befores.append(length)
-            for before in befores:
-                if equal(off[(before, start, *cell)], value):
-                    return (("off", before, start, *cell), value, None)
-            return None
-        role, run, touching = (int(part) for part in state[1:4])  # type: ignore[call-overload]
-        cell = tuple(int(index) for index in state[4:])  # type: ignore[call-overload]
-        # The run lengths whose next day is ``run``.
-        befores = [
-            before
-            for before in range(runs)
-            if (before + 1 if rules.max_run is not None else min(before + 1, runs - 1)) == run
-        ]
-        for place, option in enumerate(rules.days[offset]):
-            if option.role != role:
-                continue
-            position = first + place
-            cost = float(costs[position])
-            if offset == 0:
-                first_cell = self._first(self.after_off[position])
-                if run == 0 and touching == 1 and equal(cost, value) and first_cell == cell:
-                    return (("start",), 0.0, option.shift)
-                continue
-            if run == 0 and touching == 0:
-                for source in self._sources(cell, self.after_off[position]):
-                    for length in range(offs):
-                        for start in (0, 1):
-                            if min_off > 1 and start == 0 and length != offs - 1:
-                                continue
-                            if equal(off[(length, start, *source)] + cost, value):
-                                return (
-                                    ("off", length, start, *source),
-                                    value - cost,
-                                    option.shift,
-                                )
-            for source in self._sources(cell, self.after_work[position]):
-                for before_role in range(self.role_count):
-                    if rules.forbidden[before_role, role]:
-                        continue
-                    for before in befores:
-                        if equal(work[(before_role, before, touching, *source)] + cost, value):
-                            return (
-                                ("work", before_role, before, touching, *source),
-                                value - cost,
-                                option.shift,
-                            )
-        return None
-
-    def _sources(self, cell: tuple[int, ...], steps: tuple[int, ...]) -> list[tuple[int, ...]]:
-        """The resource cells that become ``cell`` after a duty adding ``steps``."""
-        choices: list[list[int]] = []
-        for axis, (index, step, size) in enumerate(zip(cell, steps, self.dims, strict=True)):
-            if axis == 0 and self.clamped and index == size - 1:
-                choices.append(list(range(max(index - step, 0), size)))
-            elif index >= step:
-                choices.append([index - step])
-            else:
-                return []
-        sources: list[tuple[int, ...]] = [()]
-        for options in choices:
-            sources = [(*source, index) for source in sources for index in options]
-        return sources
+        return (
+            self.day_start,
+            self.option_role,
+            self.after_off_steps,
+            self.after_work_steps,
+            self.dims_array,
+            self.strides,
+            self.digits,
+            rules.forbidden,
+            self.runs,
+            self.offs,
+            rules.min_run or 1,
+            rules.min_off or 1,
+            rules.max_run is None,
+            self.clamped,
+        )

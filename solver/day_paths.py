@@ -1,0 +1,352 @@
+"""The shortest path through a person's days: the compiled loops of ``solver.day_pricing``.
+
+Kept apart because numba compiles them (once per machine: ``cache=True`` keeps
+the machine code beside this file). Plain arrays in and out, no objects:
+
+- a *state* is what the person did on the day: a worked day ends a run of
+  ``run + 1`` worked days of role ``role`` (``work_state``), a day off ends a
+  run of ``run + 1`` days off (``off_state``); ``touching`` runs began on the
+  horizon's first day (they may be shorter than the minimum);
+- a *cell* is a flat index over the resource axes (minutes, weekends, counted
+  roles), ``digits[cell]`` its index on each axis; a duty moves a cell by its
+  ``steps`` on each axis, and a cell past an axis's end is no pattern — except
+  on a clamped minutes axis (only a minimum), whose last index means "enough";
+- ``values[day, state, cell]`` is the least cost of the first ``day`` days
+  ending in that state and cell (``values[0]`` is before the first day).
+
+``forward`` fills ``values``; ``backward`` walks back from a final state and
+cell and returns the option taken on each day (-1 for a day off).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+from numba.types import Array, boolean, float64, int64, none
+
+# Explicit signatures: compiled on import (once per machine, then read from the
+# cache), never in the middle of a timed search.
+_INTS = Array(int64, 1, "A")
+_TABLE = Array(int64, 2, "A")
+_PATHS = (
+    _INTS,  # day_start
+    _INTS,  # option_role
+    _TABLE,  # after_off
+    _TABLE,  # after_work
+    _INTS,  # dims
+    _INTS,  # strides
+    _TABLE,  # digits
+    Array(boolean, 2, "A"),  # forbidden
+    int64,  # runs
+    int64,  # offs
+    int64,  # min_run
+    int64,  # min_off
+    boolean,  # capped
+    boolean,  # clamped
+)
+_VALUES = Array(float64, 3, "A")
+_COSTS = Array(float64, 1, "A")
+
+# Values this close count as equal when walking back (they are the same sums).
+_TOLERANCE = 1e-9
+
+
+@njit(int64(int64, _INTS, _TABLE, _INTS, _INTS, boolean), cache=True)
+def moved(cell: int, steps: np.ndarray, digits: np.ndarray, dims: np.ndarray,
+          strides: np.ndarray, clamped: bool) -> int:  # fmt: skip
+    """The cell after a duty of ``steps``, or -1 if it exceeds a limit."""
+    result = cell
+    for axis in range(dims.shape[0]):
+        step = steps[axis]
+        if step == 0:
+            continue
+        index = digits[cell, axis]
+        target = index + step
+        if target >= dims[axis]:
+            if axis == 0 and clamped:
+                target = dims[axis] - 1
+            else:
+                return -1
+        result += (target - index) * strides[axis]
+    return result
+
+
+@njit(int64(int64, int64, int64, int64, int64), cache=True)
+def _work(role: int, run: int, touching: int, runs: int, min_run: int) -> int:
+    """The state of a worked day; a run long enough forgets whether it touches the start."""
+    if run + 1 >= min_run:
+        touching = 0
+    return (role * runs + run) * 2 + touching
+
+
+@njit(int64(int64, int64, int64, int64), cache=True)
+def _off(run: int, touching: int, first_off: int, offs: int) -> int:
+    """The state of a day off; a run long enough forgets whether it touches the start."""
+    if run == offs - 1:
+        touching = 0
+    return first_off + run * 2 + touching
+
+
+@njit(int64(int64, int64, boolean), cache=True)
+def _longer(run: int, runs: int, capped: bool) -> int:
+    """The run one day longer (-1: too long), capped at the last when there is no maximum."""
+    if run + 1 < runs:
+        return run + 1
+    return runs - 1 if capped else -1
+
+
+@njit(none(_COSTS, *_PATHS, _VALUES), cache=True)
+def forward(
+    costs: np.ndarray,
+    day_start: np.ndarray,
+    option_role: np.ndarray,
+    after_off: np.ndarray,
+    after_work: np.ndarray,
+    dims: np.ndarray,
+    strides: np.ndarray,
+    digits: np.ndarray,
+    forbidden: np.ndarray,
+    runs: int,
+    offs: int,
+    min_run: int,
+    min_off: int,
+    capped: bool,
+    clamped: bool,
+    values: np.ndarray,
+) -> None:
+    """Fill ``values`` day by day (see the module's description)."""
+    days = day_start.shape[0] - 1
+    roles = forbidden.shape[0]
+    states = values.shape[1]
+    cells = digits.shape[0]
+    first_off = roles * runs * 2
+    infinity = np.inf
+    values[0, :, :] = infinity
+    alive = np.zeros(states, dtype=np.bool_)  # states with a finite value yesterday
+    before = np.empty((runs, 2, cells))
+    starting = np.empty(cells)
+    for day in range(days):
+        last = values[day]
+        now = values[day + 1]
+        now[:, :] = infinity
+        if day == 0:
+            now[_off(0, 1, first_off, offs), 0] = 0.0  # days off from the start: may be short
+        else:
+            # A day off: a run of days off goes on, or a long enough run of work ends.
+            for run in range(offs):
+                longer = run + 1 if run + 1 < offs else offs - 1
+                for touching in range(2):
+                    source = first_off + run * 2 + touching
+                    if not alive[source]:
+                        continue
+                    target = _off(longer, touching, first_off, offs)
+                    for cell in range(cells):
+                        if last[source, cell] < now[target, cell]:
+                            now[target, cell] = last[source, cell]
+            ended = _off(0, 0, first_off, offs)
+            for source in range(first_off):
+                run = (source // 2) % runs
+                if not alive[source] or (source % 2 == 0 and run + 1 < min_run):
+                    continue
+                for cell in range(cells):
+                    if last[source, cell] < now[ended, cell]:
+                        now[ended, cell] = last[source, cell]
+            # Where a run of work may start: after enough days off, or off since the start.
+            starting[:] = infinity
+            for run in range(offs):
+                for touching in range(2):
+                    source = first_off + run * 2 + touching
+                    if not alive[source]:
+                        continue
+                    if touching == 0 and min_off > 1 and run != offs - 1:
+                        continue
+                    for cell in range(cells):
+                        if last[source, cell] < starting[cell]:
+                            starting[cell] = last[source, cell]
+        for option in range(day_start[day], day_start[day + 1]):
+            cost = costs[option]
+            role = option_role[option]
+            if day == 0:
+                cell = moved(0, after_off[option], digits, dims, strides, clamped)
+                target = _work(role, 0, 1, runs, min_run)
+                if cell >= 0 and cost < now[target, cell]:
+                    now[target, cell] = cost
+                continue
+            target = _work(role, 0, 0, runs, min_run)
+            for cell in range(cells):
+                value = starting[cell]
+                if value == infinity:
+                    continue
+                after = moved(cell, after_off[option], digits, dims, strides, clamped)
+                if after >= 0 and value + cost < now[target, after]:
+                    now[target, after] = value + cost
+            before[:, :, :] = infinity
+            any_before = False
+            for earlier in range(roles):
+                if forbidden[earlier, role]:
+                    continue
+                for run in range(runs):
+                    for touching in range(2):
+                        source = (earlier * runs + run) * 2 + touching
+                        if not alive[source]:
+                            continue
+                        any_before = True
+                        for cell in range(cells):
+                            if last[source, cell] < before[run, touching, cell]:
+                                before[run, touching, cell] = last[source, cell]
+            if not any_before:
+                continue
+            for run in range(runs):
+                longer = _longer(run, runs, capped)
+                if longer < 0:
+                    continue
+                for touching in range(2):
+                    target = _work(role, longer, touching, runs, min_run)
+                    for cell in range(cells):
+                        value = before[run, touching, cell]
+                        if value == infinity:
+                            continue
+                        after = moved(cell, after_work[option], digits, dims, strides, clamped)
+                        if after >= 0 and value + cost < now[target, after]:
+                            now[target, after] = value + cost
+        for state in range(states):
+            alive[state] = False
+            for cell in range(cells):
+                if now[state, cell] < infinity:
+                    alive[state] = True
+                    break
+
+
+@njit(boolean(float64, float64), cache=True)
+def _equal(a: float, b: float) -> bool:
+    return abs(a - b) <= _TOLERANCE * max(1.0, abs(b))
+
+
+@njit(_INTS(int64, _INTS, _TABLE, _INTS, _INTS, boolean), cache=True)
+def _sources(cell: int, steps: np.ndarray, digits: np.ndarray, dims: np.ndarray,
+             strides: np.ndarray, clamped: bool) -> np.ndarray:  # fmt: skip
+    """The cells a duty of ``steps`` moves to ``cell``."""
+    base = cell
+    for axis in range(1, dims.shape[0]):
+        if digits[cell, axis] < steps[axis]:
+            return np.empty(0, dtype=np.int64)
+        base -= steps[axis] * strides[axis]
+    index = digits[cell, 0]
+    if clamped and index == dims[0] - 1 and steps[0] > 0:
+        low = max(index - steps[0], 0)
+        found = np.empty(index - low + 1, dtype=np.int64)
+        for position in range(index - low + 1):
+            found[position] = base + (low + position - index) * strides[0]
+        return found
+    if index < steps[0]:
+        return np.empty(0, dtype=np.int64)
+    found = np.empty(1, dtype=np.int64)
+    found[0] = base - steps[0] * strides[0]
+    return found
+
+
+@njit(_INTS(_VALUES, _COSTS, *_PATHS, int64, int64), cache=True)
+def backward(
+    values: np.ndarray,
+    costs: np.ndarray,
+    day_start: np.ndarray,
+    option_role: np.ndarray,
+    after_off: np.ndarray,
+    after_work: np.ndarray,
+    dims: np.ndarray,
+    strides: np.ndarray,
+    digits: np.ndarray,
+    forbidden: np.ndarray,
+    runs: int,
+    offs: int,
+    min_run: int,
+    min_off: int,
+    capped: bool,
+    clamped: bool,
+    state: int,
+    cell: int,
+) -> np.ndarray:
+    """The option taken on each day (-1: off) on a least path to ``state`` and ``cell``.
+
+    Each day's transitions are those of ``forward``, tried from every state of
+    the day before; the first whose value explains today's is taken.
+    """
+    days = day_start.shape[0] - 1
+    roles = forbidden.shape[0]
+    first_off = roles * runs * 2
+    chosen = np.full(days, -2, dtype=np.int64)
+    value = values[days, state, cell]
+    for day in range(days - 1, -1, -1):
+        last = values[day]
+        found = False
+        if state >= first_off:
+            chosen[day] = -1
+            if day == 0:
+                found = state == _off(0, 1, first_off, offs)
+                if not found:
+                    return chosen[:0]
+                continue
+            if state == _off(0, 0, first_off, offs):
+                for source in range(first_off):
+                    run = (source // 2) % runs
+                    if source % 2 == 0 and run + 1 < min_run:
+                        continue
+                    if not found and _equal(last[source, cell], value):
+                        state, found = source, True
+            for run in range(offs):
+                longer = run + 1 if run + 1 < offs else offs - 1
+                for touching in range(2):
+                    source = first_off + run * 2 + touching
+                    if found or _off(longer, touching, first_off, offs) != state:
+                        continue
+                    if _equal(last[source, cell], value):
+                        state, found = source, True
+            if not found:
+                return chosen[:0]
+            continue
+        role = (state // 2) // runs
+        for option in range(day_start[day], day_start[day + 1]):
+            if found or option_role[option] != role:
+                continue
+            cost = costs[option]
+            if day == 0:
+                start = moved(0, after_off[option], digits, dims, strides, clamped)
+                if (
+                    state == _work(role, 0, 1, runs, min_run)
+                    and start == cell
+                    and _equal(cost, value)
+                ):
+                    chosen[day], found = option, True
+                continue
+            if state == _work(role, 0, 0, runs, min_run):
+                sources = _sources(cell, after_off[option], digits, dims, strides, clamped)
+                for source_cell in sources:
+                    for run in range(offs):
+                        for touching in range(2):
+                            if touching == 0 and min_off > 1 and run != offs - 1:
+                                continue
+                            source = first_off + run * 2 + touching
+                            if not found and _equal(last[source, source_cell] + cost, value):
+                                chosen[day], found = option, True
+                                state, cell, value = source, source_cell, value - cost
+            if found:
+                continue
+            sources = _sources(cell, after_work[option], digits, dims, strides, clamped)
+            for source_cell in sources:
+                for earlier in range(roles):
+                    if forbidden[earlier, role]:
+                        continue
+                    for run in range(runs):
+                        longer = _longer(run, runs, capped)
+                        if longer < 0:
+                            continue
+                        for touching in range(2):
+                            if found or _work(role, longer, touching, runs, min_run) != state:
+                                continue
+                            source = (earlier * runs + run) * 2 + touching
+                            if _equal(last[source, source_cell] + cost, value):
+                                chosen[day], found = option, True
+                                state, cell, value = source, source_cell, value - cost
+        if not found:
+            return chosen[:0]
+    return chosen
