@@ -20,9 +20,12 @@ cell and returns the option taken on each day (-1 for a day off).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
 import numpy as np
 from numba import njit
-from numba.types import Array, boolean, float64, int64, none
+from numba.types import Array, boolean, float64, int64, none  # type: ignore[attr-defined]
 
 # Explicit signatures: compiled on import (once per machine, then read from the
 # cache), never in the middle of a timed search.
@@ -47,11 +50,19 @@ _PATHS = (
 _VALUES = Array(float64, 3, "A")
 _COSTS = Array(float64, 1, "A")
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _compiled(signature: Any) -> Callable[[_F], _F]:
+    """numba's ``njit`` with an explicit signature, cached on disk."""
+    return cast(Callable[[_F], _F], njit(signature, cache=True))
+
+
 # Values this close count as equal when walking back (they are the same sums).
 _TOLERANCE = 1e-9
 
 
-@njit(int64(int64, _INTS, _TABLE, _INTS, _INTS, boolean), cache=True)
+@_compiled(int64(int64, _INTS, _TABLE, _INTS, _INTS, boolean))
 def moved(cell: int, steps: np.ndarray, digits: np.ndarray, dims: np.ndarray,
           strides: np.ndarray, clamped: bool) -> int:  # fmt: skip
     """The cell after a duty of ``steps``, or -1 if it exceeds a limit."""
@@ -71,7 +82,7 @@ def moved(cell: int, steps: np.ndarray, digits: np.ndarray, dims: np.ndarray,
     return result
 
 
-@njit(int64(int64, int64, int64, int64, int64), cache=True)
+@_compiled(int64(int64, int64, int64, int64, int64))
 def _work(role: int, run: int, touching: int, runs: int, min_run: int) -> int:
     """The state of a worked day; a run long enough forgets whether it touches the start."""
     if run + 1 >= min_run:
@@ -79,7 +90,7 @@ def _work(role: int, run: int, touching: int, runs: int, min_run: int) -> int:
     return (role * runs + run) * 2 + touching
 
 
-@njit(int64(int64, int64, int64, int64), cache=True)
+@_compiled(int64(int64, int64, int64, int64))
 def _off(run: int, touching: int, first_off: int, offs: int) -> int:
     """The state of a day off; a run long enough forgets whether it touches the start."""
     if run == offs - 1:
@@ -87,7 +98,7 @@ def _off(run: int, touching: int, first_off: int, offs: int) -> int:
     return first_off + run * 2 + touching
 
 
-@njit(int64(int64, int64, boolean), cache=True)
+@_compiled(int64(int64, int64, boolean))
 def _longer(run: int, runs: int, capped: bool) -> int:
     """The run one day longer (-1: too long), capped at the last when there is no maximum."""
     if run + 1 < runs:
@@ -95,7 +106,7 @@ def _longer(run: int, runs: int, capped: bool) -> int:
     return runs - 1 if capped else -1
 
 
-@njit(none(_COSTS, *_PATHS, _VALUES), cache=True)
+@_compiled(none(_COSTS, *_PATHS, _VALUES))
 def forward(
     costs: np.ndarray,
     day_start: np.ndarray,
@@ -217,12 +228,12 @@ def forward(
                     break
 
 
-@njit(boolean(float64, float64), cache=True)
+@_compiled(boolean(float64, float64))
 def _equal(a: float, b: float) -> bool:
     return abs(a - b) <= _TOLERANCE * max(1.0, abs(b))
 
 
-@njit(_INTS(int64, _INTS, _TABLE, _INTS, _INTS, boolean), cache=True)
+@_compiled(_INTS(int64, _INTS, _TABLE, _INTS, _INTS, boolean))
 def _sources(cell: int, steps: np.ndarray, digits: np.ndarray, dims: np.ndarray,
              strides: np.ndarray, clamped: bool) -> np.ndarray:  # fmt: skip
     """The cells a duty of ``steps`` moves to ``cell``."""
@@ -245,7 +256,7 @@ def _sources(cell: int, steps: np.ndarray, digits: np.ndarray, dims: np.ndarray,
     return found
 
 
-@njit(_INTS(_VALUES, _COSTS, *_PATHS, int64, int64), cache=True)
+@_compiled(_INTS(_VALUES, _COSTS, *_PATHS, int64, int64))
 def backward(
     values: np.ndarray,
     costs: np.ndarray,

@@ -398,14 +398,22 @@ def _by_groups(search: _Search, groups: reroster.Reroster, tier: str, share: flo
     hint = search.evaluate(duties) if duties is not None else None
     expr = search.plan.tier_expr(tier)
     lower: int | None = None
+    reported: int | None = None
+
+    def report(value: int) -> None:
+        if search.progress is not None and value != reported:
+            elapsed = time.perf_counter() - search.started
+            search.progress(Progress(elapsed, tier, value, None))
+
     if priced is not None and duties is not None and hint is not None:
+        # The first rota is a rota: report it before the columns' longer search.
+        report(hint.tier_values[tier])
+        reported = hint.tier_values[tier]
         hint, lower = _by_columns(search, priced, tier, share, duties, hint)
     if hint is not None:
         # Every later search is to do better than this rota (and reports only that).
         search.plan.model.add(expr <= hint.tier_values[tier])
-        if search.progress is not None:
-            elapsed = time.perf_counter() - search.started
-            search.progress(Progress(elapsed, tier, hint.tier_values[tier], None))
+        report(hint.tier_values[tier])
     outcome = search.run(tier, share * EVERYONE_SHARE, options.workers, hint)
     if outcome.snapshot is None and hint is not None:
         # CP-SAT had no time to load the model: the first rota is the answer so far.

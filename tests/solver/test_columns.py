@@ -9,12 +9,13 @@ from ortools.sat.python import cp_model
 
 from solver import columns as columns_module
 from solver.columns import Columns, RelaxationUnsolved, _Master, _Prices, rota_cost
+from solver.day_pricing import Priced
 from solver.eligibility import Eligibility
 from solver.fairness import fairness_targets
 from solver.model import build_model
 from solver.nrp import benchmark_cost, read_instance, shift_id, to_scenario
-from solver.reroster import Clock
-from solver.scenario import Scenario
+from solver.reroster import Clock, Reroster
+from solver.scenario import Duration, Scenario
 from solver.shifts import expand
 from solver.solve import solve
 from solver.validate import Validator, check_rota
@@ -32,6 +33,13 @@ def columns_of(scenario: Scenario, stop: bool = False) -> Columns:
     return Columns(
         expanded, eligibility, targets, scenario.solver, TIER, (lambda: True) if stop else None
     )
+
+
+def reroster_of(scenario: Scenario) -> Reroster:
+    expanded = expand(scenario)
+    eligibility = Eligibility(expanded)
+    targets = fairness_targets(expanded, eligibility)
+    return Reroster(expanded, eligibility, targets, scenario.solver, TIER)
 
 
 def optimum(scenario: Scenario) -> int:
@@ -272,3 +280,78 @@ def test_a_dive_without_time_to_price_still_gives_everyone_a_known_pattern() -> 
     assert all(shifts in columns.patterns[person] for person, shifts in duties.items())
     assert columns._count() == count  # nobody was priced
     assert rota_cost(columns, duties.items()) == cost(duties) >= best
+
+
+def validator_clean(scenario: Scenario, duties: dict[str, frozenset[str]]) -> bool:
+    expanded = expand(scenario)
+    pairs = [(shift, person) for person, shifts in duties.items() for shift in shifts]
+    return Validator(expanded, Eligibility(expanded)).validate(assign_all(expanded, pairs)) == []
+
+
+def test_everyone_of_the_curtois_rules_is_priced_by_days() -> None:
+    scenario, _ = weeks()
+    columns = columns_of(scenario)
+    assert all(columns.person_model(person).pricer is not None for person in "ABC")
+    # B's request for the night of day 2 (weight 2) is B's cost per duty: 2 unless taken.
+    built = columns.person_model("B")
+    assert built.constant == 2 and built.coefficients[shift_id("N", 2)] == -2
+
+
+def test_the_first_rota_by_best_responses_keeps_every_rule_and_costs_what_it_says() -> None:
+    scenario, _ = weeks()
+    columns = columns_of(scenario)
+    duties = columns.first_rota(Clock(10, deterministic=False))
+    assert duties is not None and set(duties) == {"A", "B", "C"}
+    assert validator_clean(scenario, duties)
+    assert rota_cost(columns, duties.items()) == cost(duties)
+
+
+def test_best_responses_end_where_no_one_person_can_do_better() -> None:
+    scenario, reroster = weeks()
+    first = reroster.first_rota(Clock(10, deterministic=False))
+    assert first is not None
+    columns = columns_of(scenario)
+    assert columns.add_rota(first, Clock(10, deterministic=False))
+    responded, value = columns.respond(first, Clock(10, deterministic=False))
+    assert value is not None and value <= cost(first) and value == cost(responded)
+    assert validator_clean(scenario, responded)
+    # Responding again moves no one: each person already has their best pattern.
+    again, same = columns.respond(responded, Clock(10, deterministic=False))
+    assert again == responded and same == value
+
+
+def test_without_day_rules_for_everyone_there_is_no_first_rota_by_days() -> None:
+    scenario, _ = weeks()
+    rested = scenario.model_copy(
+        update={"rules": scenario.rules.model_copy(update={"min_rest": Duration(0, 11 * 3600)})}
+    )
+    columns = columns_of(rested)
+    assert columns.person_model("A").pricer is None  # minimum rest: CP-SAT prices A
+    assert columns.first_rota(Clock(10, deterministic=False)) is None
+    # The columns still work, by CP-SAT.
+    first = reroster_of(rested).first_rota(Clock(10, deterministic=False))
+    assert first is not None
+    result = columns.search(first, cost(first), Clock(20, deterministic=False))
+    assert result.bound is not None and result.bound <= optimum(rested)
+
+
+def test_a_pattern_the_persons_model_rejects_is_never_in_a_rota(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scenario, _ = weeks()
+    columns = columns_of(scenario)
+    built = columns.person_model("C")
+    assert built.pricer is not None
+    # A day pricing that breaks C's rules: nights, for which C is not qualified... is
+    # not even an option, so: every day shift, far beyond C's 4 800 minutes.
+    every_day = frozenset(shift_id("D", day) for day in range(14) if day != 6)
+    real = built.pricer.price
+
+    def lying(costs: dict[str, float]) -> Priced:
+        found = real(costs)
+        return Priced(every_day, -1e6, found.bound, True)
+
+    monkeypatch.setattr(built.pricer, "price", lying)
+    duties = columns.first_rota(Clock(10, deterministic=False))
+    assert duties is None  # the check on C's model refused it
+    assert built.pricer is None  # and C is priced by CP-SAT from now on
