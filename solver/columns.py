@@ -74,9 +74,13 @@ DIVE_NOISE = 0.05
 DIVE_STEP = 0.1
 # The integer master (one known pattern per person, by CP-SAT) gets this share of the time.
 COMBINE_SHARE = 0.1
-# Day pricing's deterministic time per array cell it works through (reproducible mode;
-# measured: 1-2 ns a cell on Curtois-Qu 12, 17 and 18).
-DAY_WORK_SECONDS = 2e-9
+# Day pricing's time per array cell it works through (the deterministic time in
+# reproducible mode; measured 2 ns a cell on Curtois-Qu 12, 4-5 ns on 20 and 22).
+DAY_WORK_SECONDS = 4e-9
+# A person whose day pricing would take longer than this is priced by CP-SAT.
+DAY_PRICING_SECONDS = 0.5
+# A first rota by best responses is tried if this many passes fit in its time.
+FIRST_PASSES = 3
 # GLOP's parameters while pricing and while diving (see _Master).
 ROOT_GLOP = ""
 DIVE_GLOP = "use_preprocessing: false use_dual_simplex: true"
@@ -185,8 +189,13 @@ class Columns:
             shifts = [shift_id for shift_id in built.shifts if self.covers[shift_id].most >= 1]
             rules = day_rules(self.expanded, self.eligibility, person, shifts)
             if not isinstance(rules, str):
-                built.pricer = DayPricer(rules)
-                built.constant, built.coefficients = linear
+                pricer = DayPricer(rules)
+                # Days times states times cells can grow past what pays (Curtois-Qu 22:
+                # 364 days, multipliers on five roles, 5 s a person): CP-SAT then, in its
+                # time limit.
+                if pricer.estimate() * DAY_WORK_SECONDS <= DAY_PRICING_SECONDS:
+                    built.pricer = pricer
+                    built.constant, built.coefficients = linear
         return built
 
     def add_rota(self, duties: Duties, clock: Clock) -> bool:
@@ -222,7 +231,11 @@ class Columns:
 
         ``None`` if someone's rules are not day rules (or a pattern fails its check).
         """
-        if not all(self.person_model(person).pricer is not None for person in self.people):
+        pricers = [self.person_model(person).pricer for person in self.people]
+        if any(pricer is None for pricer in pricers):
+            return None
+        work = sum(pricer.estimate() for pricer in pricers if pricer is not None)
+        if work * DAY_WORK_SECONDS * FIRST_PASSES > clock.left():
             return None
         duties, value = self.respond({}, clock)
         if value is None or self.stopped() or not self._checked(duties, clock):
@@ -555,10 +568,15 @@ class Columns:
         least: dict[str, float] = {}
         proved = True
         started = time.perf_counter()
-        # One thread: day pricing works on small arrays, where numpy holds the interpreter.
-        days_priced = [self._price_by_days(person, prices) for person in by_days]
-        if self.options.deterministic:
-            clock.spent += sum(work for _, work in days_priced) * DAY_WORK_SECONDS
+        days_priced: list[tuple[Priced, int]] = []
+        for person in by_days:
+            if clock.left() <= 0 or self.stopped():
+                proved = False  # not everyone priced: no bound from this round
+                by_days = by_days[: len(days_priced)]
+                break
+            days_priced.append(self._price_by_days(person, prices))
+            if self.options.deterministic:
+                clock.spent += days_priced[-1][1] * DAY_WORK_SECONDS
         for person, (priced, _) in zip(by_days, days_priced, strict=True):
             built = self._models[person]
             least[person] = built.constant + priced.bound - NEGATIVE
