@@ -355,3 +355,20 @@ def test_a_pattern_the_persons_model_rejects_is_never_in_a_rota(
     duties = columns.first_rota(Clock(10, deterministic=False))
     assert duties is None  # the check on C's model refused it
     assert built.pricer is None  # and C is priced by CP-SAT from now on
+
+
+def test_a_person_whose_day_pricing_would_be_slow_is_priced_by_cp_sat(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scenario, _ = weeks()
+    monkeypatch.setattr(columns_module, "DAY_PRICING_SECONDS", 0.0)
+    columns = columns_of(scenario)
+    assert all(columns.person_model(person).pricer is None for person in "ABC")
+    assert columns.first_rota(Clock(10, deterministic=False)) is None
+
+
+def test_no_first_rota_by_days_without_time_for_three_passes() -> None:
+    scenario, _ = weeks()
+    columns = columns_of(scenario)
+    assert columns.first_rota(Clock(0, deterministic=False)) is None
+    assert columns.first_rota(Clock(10, deterministic=False)) is not None

@@ -298,3 +298,18 @@ def test_history_pins_and_role_gaps_are_left_to_cp_sat() -> None:
         ],
     )
     assert "minimum gap" in str(rules_of(expand(gap), "hh-01"))
+
+
+def test_the_estimate_is_the_work_of_one_pricing_without_multipliers() -> None:
+    text = instance_text(14, [480, 600], [(1, 0)], "P,S0=3|S1=14,6720,0,5,2,2,1", [4])
+    expanded = expand(to_scenario(read_instance(text, "estimate")))
+    pricer = pricer_of(expanded, "P")
+    assert pricer.priced == {}
+    pricer.price({shift.id: -1.0 for shift in expanded.shifts})
+    assert pricer.work == pricer.estimate() > 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(day_pricing, "COUNTED_CELLS", 0)
+        priced = pricer_of(expanded, "P")
+        # Priced by multipliers: up to LAGRANGE_STEPS pricings.
+        assert priced.estimate() > pricer.estimate() // 1000
+        assert priced.estimate() % day_pricing.LAGRANGE_STEPS == 0
