@@ -25,27 +25,29 @@ from typing import Any, TypeVar, cast
 
 import numpy as np
 from numba import njit
-from numba.types import Array, boolean, float64, int64, none  # type: ignore[attr-defined]
+from numba.types import Array, Tuple, boolean, float64, int64, none  # type: ignore[attr-defined]
 
 # Explicit signatures: compiled on import (once per machine, then read from the
 # cache), never in the middle of a timed search.
 _INTS = Array(int64, 1, "A")
 _TABLE = Array(int64, 2, "A")
-_PATHS = (
-    _INTS,  # day_start
-    _INTS,  # option_role
-    _TABLE,  # after_off
-    _TABLE,  # after_work
-    _INTS,  # dims
-    _INTS,  # strides
-    _TABLE,  # digits
-    Array(boolean, 2, "A"),  # forbidden
-    int64,  # runs
-    int64,  # offs
-    int64,  # min_run
-    int64,  # min_off
-    boolean,  # capped
-    boolean,  # clamped
+_PATHS = Tuple(
+    (
+        _INTS,  # day_start
+        _INTS,  # option_role
+        _TABLE,  # after_off
+        _TABLE,  # after_work
+        _INTS,  # dims
+        _INTS,  # strides
+        _TABLE,  # digits
+        Array(boolean, 2, "A"),  # forbidden
+        int64,  # runs
+        int64,  # offs
+        int64,  # min_run
+        int64,  # min_off
+        boolean,  # capped
+        boolean,  # clamped
+    )
 )
 _VALUES = Array(float64, 3, "A")
 _COSTS = Array(float64, 1, "A")
@@ -59,7 +61,10 @@ def _compiled(signature: Any) -> Callable[[_F], _F]:
 
 
 # Values this close count as equal when walking back (they are the same sums).
-_TOLERANCE = 1e-9
+# (walking back repeats forward's very additions, so equal values are equal floats;
+# a loose tolerance could take a neighbour's value when costs are large, e.g. a
+# required duty's).
+_TOLERANCE = 1e-12
 
 
 @_compiled(int64(int64, _INTS, _TABLE, _INTS, _INTS, boolean))
@@ -106,26 +111,11 @@ def _longer(run: int, runs: int, capped: bool) -> int:
     return runs - 1 if capped else -1
 
 
-@_compiled(none(_COSTS, *_PATHS, _VALUES))
-def forward(
-    costs: np.ndarray,
-    day_start: np.ndarray,
-    option_role: np.ndarray,
-    after_off: np.ndarray,
-    after_work: np.ndarray,
-    dims: np.ndarray,
-    strides: np.ndarray,
-    digits: np.ndarray,
-    forbidden: np.ndarray,
-    runs: int,
-    offs: int,
-    min_run: int,
-    min_off: int,
-    capped: bool,
-    clamped: bool,
-    values: np.ndarray,
-) -> None:
+@_compiled(none(_COSTS, _PATHS, _VALUES))
+def forward(costs: np.ndarray, paths: tuple[Any, ...], values: np.ndarray) -> None:
     """Fill ``values`` day by day (see the module's description)."""
+    (day_start, option_role, after_off, after_work, dims, strides, digits, forbidden,
+     runs, offs, min_run, min_off, capped, clamped) = paths  # fmt: skip
     days = day_start.shape[0] - 1
     roles = forbidden.shape[0]
     states = values.shape[1]
@@ -230,7 +220,7 @@ def forward(
 
 @_compiled(boolean(float64, float64))
 def _equal(a: float, b: float) -> bool:
-    return abs(a - b) <= _TOLERANCE * max(1.0, abs(b))
+    return abs(a - b) <= _TOLERANCE * max(1e3, abs(b))
 
 
 @_compiled(_INTS(int64, _INTS, _TABLE, _INTS, _INTS, boolean))
@@ -256,32 +246,17 @@ def _sources(cell: int, steps: np.ndarray, digits: np.ndarray, dims: np.ndarray,
     return found
 
 
-@_compiled(_INTS(_VALUES, _COSTS, *_PATHS, int64, int64))
+@_compiled(_INTS(_VALUES, _COSTS, _PATHS, int64, int64))
 def backward(
-    values: np.ndarray,
-    costs: np.ndarray,
-    day_start: np.ndarray,
-    option_role: np.ndarray,
-    after_off: np.ndarray,
-    after_work: np.ndarray,
-    dims: np.ndarray,
-    strides: np.ndarray,
-    digits: np.ndarray,
-    forbidden: np.ndarray,
-    runs: int,
-    offs: int,
-    min_run: int,
-    min_off: int,
-    capped: bool,
-    clamped: bool,
-    state: int,
-    cell: int,
+    values: np.ndarray, costs: np.ndarray, paths: tuple[Any, ...], state: int, cell: int
 ) -> np.ndarray:
     """The option taken on each day (-1: off) on a least path to ``state`` and ``cell``.
 
     Each day's transitions are those of ``forward``, tried from every state of
     the day before; the first whose value explains today's is taken.
     """
+    (day_start, option_role, after_off, after_work, dims, strides, digits, forbidden,
+     runs, offs, min_run, min_off, capped, clamped) = paths  # fmt: skip
     days = day_start.shape[0] - 1
     roles = forbidden.shape[0]
     first_off = roles * runs * 2
@@ -303,7 +278,7 @@ def backward(
                     if source % 2 == 0 and run + 1 < min_run:
                         continue
                     if not found and _equal(last[source, cell], value):
-                        state, found = source, True
+                        state, found, value = source, True, last[source, cell]
             for run in range(offs):
                 longer = run + 1 if run + 1 < offs else offs - 1
                 for touching in range(2):
@@ -311,7 +286,7 @@ def backward(
                     if found or _off(longer, touching, first_off, offs) != state:
                         continue
                     if _equal(last[source, cell], value):
-                        state, found = source, True
+                        state, found, value = source, True, last[source, cell]
             if not found:
                 return chosen[:0]
             continue
@@ -339,7 +314,8 @@ def backward(
                             source = first_off + run * 2 + touching
                             if not found and _equal(last[source, source_cell] + cost, value):
                                 chosen[day], found = option, True
-                                state, cell, value = source, source_cell, value - cost
+                                state, cell = source, source_cell
+                                value = last[source, source_cell]  # as stored, not recomputed
             if found:
                 continue
             sources = _sources(cell, after_work[option], digits, dims, strides, clamped)
@@ -357,7 +333,8 @@ def backward(
                             source = (earlier * runs + run) * 2 + touching
                             if _equal(last[source, source_cell] + cost, value):
                                 chosen[day], found = option, True
-                                state, cell, value = source, source_cell, value - cost
+                                state, cell = source, source_cell
+                                value = last[source, source_cell]  # as stored, not recomputed
         if not found:
             return chosen[:0]
     return chosen

@@ -375,14 +375,14 @@ class DayPricer:
         values = np.empty((days + 1, states, cells))
         self.work += values.size
         shape = self._shape()
-        _forward(costs, *shape, values)
+        _forward(costs, shape, values)
         final = values[days][:, self.accept]
         if final.size == 0 or not np.isfinite(final.min()):
             return math.inf, None
         state, position = np.unravel_index(int(final.argmin()), final.shape)
         cell = int(np.flatnonzero(self.accept)[position])
         value = float(values[days, state, cell])
-        chosen = _backward(values, costs, *shape, int(state), cell)
+        chosen = _backward(values, costs, shape, int(state), cell)
         if len(chosen) != days:
             raise AssertionError("day pricing could not retrace its own path")
         options = rules.options

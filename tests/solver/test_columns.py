@@ -35,6 +35,13 @@ def columns_of(scenario: Scenario, stop: bool = False) -> Columns:
     )
 
 
+def first_rota_of(reroster: Reroster) -> dict[str, frozenset[str]]:
+    """The person-by-person first rota (by CP-SAT), which every search here starts from."""
+    first = reroster.first_rota(Clock(10, deterministic=False))
+    assert first is not None
+    return first
+
+
 def reroster_of(scenario: Scenario) -> Reroster:
     expanded = expand(scenario)
     eligibility = Eligibility(expanded)
@@ -57,8 +64,7 @@ def optimum(scenario: Scenario) -> int:
 
 def test_a_rota_costs_its_patterns_plus_each_shifts_staffing() -> None:
     scenario, reroster = weeks()
-    first = reroster.first_rota(Clock(10, deterministic=False))
-    assert first is not None
+    first = first_rota_of(reroster)
     columns = columns_of(scenario)
     assert columns.add_rota(first, Clock(10, deterministic=False))
     # B asked for the night of day 2 (weight 2): B's pattern costs 2 unless it has it.
@@ -70,8 +76,7 @@ def test_a_rota_costs_its_patterns_plus_each_shifts_staffing() -> None:
 
 def test_the_relaxation_bounds_every_rota_and_the_dive_keeps_every_rule() -> None:
     scenario, reroster = weeks()
-    first = reroster.first_rota(Clock(10, deterministic=False))
-    assert first is not None
+    first = first_rota_of(reroster)
     best = optimum(scenario)
     columns = columns_of(scenario)
     result = columns.search(first, cost(first), Clock(20, deterministic=False))
@@ -91,8 +96,7 @@ def test_the_relaxation_bounds_every_rota_and_the_dive_keeps_every_rule() -> Non
 
 def test_a_dive_that_does_not_beat_the_rota_given_returns_no_rota() -> None:
     scenario, reroster = weeks()
-    first = reroster.first_rota(Clock(10, deterministic=False))
-    assert first is not None
+    first = first_rota_of(reroster)
     best = optimum(scenario)
     # Asked to beat the optimum itself: no rota, but the bound still comes back.
     result = columns_of(scenario).search(first, best, Clock(20, deterministic=False))
@@ -102,8 +106,7 @@ def test_a_dive_that_does_not_beat_the_rota_given_returns_no_rota() -> None:
 
 def test_a_stop_request_ends_the_search_without_a_rota() -> None:
     scenario, reroster = weeks()
-    first = reroster.first_rota(Clock(10, deterministic=False))
-    assert first is not None
+    first = first_rota_of(reroster)
     result = columns_of(scenario, stop=True).search(
         first, cost(first), Clock(20, deterministic=False)
     )
@@ -133,8 +136,7 @@ def test_instance_5_gets_the_relaxation_bound_within_a_percent_of_the_optimum() 
 
 def test_a_relaxation_left_unsolved_gives_no_dive() -> None:
     scenario, reroster = weeks()
-    first = reroster.first_rota(Clock(10, deterministic=False))
-    assert first is not None
+    first = first_rota_of(reroster)
     # No time to price anyone: the patterns of the first rota only, no rota back.
     result = columns_of(scenario).search(first, cost(first), Clock(0, deterministic=False))
     assert not result.converged and result.rounds == 0
@@ -150,8 +152,7 @@ def test_a_relaxation_glop_cannot_solve_ends_the_columns_not_the_solve(
 
     monkeypatch.setattr(columns_module._Master, "solve", unsolved)
     scenario, reroster = weeks()
-    first = reroster.first_rota(Clock(10, deterministic=False))
-    assert first is not None
+    first = first_rota_of(reroster)
     result = columns_of(scenario).search(first, cost(first), Clock(5, deterministic=False))
     assert result.duties is None and result.bound is None
     rota = solve(scenario, time_limit=5)
@@ -162,8 +163,7 @@ def test_a_relaxation_glop_cannot_solve_ends_the_columns_not_the_solve(
 def priced_master(scenario: Scenario) -> tuple[Columns, _Master, dict[str, frozenset[str]]]:
     """Columns with the first rota's patterns and a few rounds of pricing, and their master."""
     _, reroster = weeks()
-    first = reroster.first_rota(Clock(10, deterministic=False))
-    assert first is not None
+    first = first_rota_of(reroster)
     columns = columns_of(scenario)
     assert columns.add_rota(first, Clock(10, deterministic=False))
     master = _Master(columns)
@@ -308,8 +308,7 @@ def test_the_first_rota_by_best_responses_keeps_every_rule_and_costs_what_it_say
 
 def test_best_responses_end_where_no_one_person_can_do_better() -> None:
     scenario, reroster = weeks()
-    first = reroster.first_rota(Clock(10, deterministic=False))
-    assert first is not None
+    first = first_rota_of(reroster)
     columns = columns_of(scenario)
     assert columns.add_rota(first, Clock(10, deterministic=False))
     responded, value = columns.respond(first, Clock(10, deterministic=False))
@@ -329,8 +328,7 @@ def test_without_day_rules_for_everyone_there_is_no_first_rota_by_days() -> None
     assert columns.person_model("A").pricer is None  # minimum rest: CP-SAT prices A
     assert columns.first_rota(Clock(10, deterministic=False)) is None
     # The columns still work, by CP-SAT.
-    first = reroster_of(rested).first_rota(Clock(10, deterministic=False))
-    assert first is not None
+    first = first_rota_of(reroster_of(rested))
     result = columns.search(first, cost(first), Clock(20, deterministic=False))
     assert result.bound is not None and result.bound <= optimum(rested)
 
@@ -372,3 +370,42 @@ def test_no_first_rota_by_days_without_time_for_three_passes() -> None:
     columns = columns_of(scenario)
     assert columns.first_rota(Clock(0, deterministic=False)) is None
     assert columns.first_rota(Clock(10, deterministic=False)) is not None
+
+
+def test_a_dive_by_duties_requires_duties_until_everyone_has_a_known_pattern() -> None:
+    scenario, reroster = weeks()
+    first = first_rota_of(reroster)
+    columns = columns_of(scenario)
+    assert columns.add_rota(first, Clock(10, deterministic=False))
+    master = _Master(columns)
+    columns._generate(master, columns.people, Clock(10, deterministic=False))
+    duties = columns._dive_duties(master, Clock(10, deterministic=False))
+    assert duties is not None and set(duties) == {"A", "B", "C"}
+    assert all(shifts in columns.patterns[person] for person, shifts in duties.items())
+    assert columns._checked(duties, Clock(10, deterministic=False))
+    assert validator_clean(scenario, duties)
+    # Required duties were held in the master; released for the next dive.
+    assert master.required
+    master.release()
+    assert not master.required and not master.fixed
+
+
+def test_a_required_duty_shuts_out_patterns_without_it_and_pricing_takes_it() -> None:
+    scenario, reroster = weeks()
+    first = first_rota_of(reroster)
+    columns = columns_of(scenario)
+    assert columns.add_rota(first, Clock(10, deterministic=False))
+    master = _Master(columns)
+    prices, _ = master.solve()
+    # A's first pattern without the day shift of day 5, then A is required to take it.
+    day5 = shift_id("D", 5)
+    master.require("A", day5)
+    for shifts, var in master.weights["A"].items():
+        assert var.ub() == (master.solver.infinity() if day5 in shifts else 0)
+    columns._required = {"A": {day5}}
+    priced, _ = columns._price_by_days("A", prices)
+    assert priced.shifts is not None and day5 in priced.shifts
+    # Its value is the pattern's own cost at the prices, not the requirement's bonus.
+    built = columns.person_model("A")
+    own = sum(built.coefficients[s] - prices.shift[s] for s in priced.shifts)
+    assert priced.value == pytest.approx(own)

@@ -313,3 +313,15 @@ def test_the_estimate_is_the_work_of_one_pricing_without_multipliers() -> None:
         # Priced by multipliers: up to LAGRANGE_STEPS pricings.
         assert priced.estimate() > pricer.estimate() // 1000
         assert priced.estimate() % day_pricing.LAGRANGE_STEPS == 0
+
+
+def test_huge_costs_are_walked_back_exactly() -> None:
+    # Required duties cost a million less in a dive by duties; walking back by
+    # subtracting costs lost the path to rounding once (values near 10 million).
+    text = instance_text(28, [480, 480], [(1, 0)], "P,S0=20|S1=6,8640,7200,5,2,2,2", [9])
+    expanded = expand(to_scenario(read_instance(text, "huge")))
+    rng = random.Random(11)
+    costs = {shift.id: rng.randint(-100, 2) for shift in expanded.shifts}
+    for shift in rng.sample(expanded.shifts, 12):
+        costs[shift.id] -= 1_000_000
+    assert_same_least(expanded, "P", costs)

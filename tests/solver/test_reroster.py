@@ -180,7 +180,7 @@ def test_progress_reports_the_first_rota_then_only_improvements() -> None:
 
     rota = solve(scenario, time_limit=5, progress=progress)
     assert values and values[-1] == rota.objective.value
-    # The person-by-person rota is reported first; every later report is no worse.
+    # The first rota is reported first; every later report is no worse.
     assert all(later <= earlier for earlier, later in pairwise(values))
 
 
