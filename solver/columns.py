@@ -77,8 +77,10 @@ COMBINE_SHARE = 0.1
 # Day pricing's time per array cell it works through (the deterministic time in
 # reproducible mode; measured 2 ns a cell on Curtois-Qu 12, 4-5 ns on 20 and 22).
 DAY_WORK_SECONDS = 4e-9
-# A person whose day pricing would take longer than this is priced by CP-SAT.
+# A person whose day pricing would take longer than this, or whose table of values
+# would hold more cells than this (256 MB), is priced by CP-SAT.
 DAY_PRICING_SECONDS = 0.5
+DAY_TABLE_CELLS = 1 << 25
 # A first rota by best responses is tried if this many passes fit in its time.
 FIRST_PASSES = 3
 # Dive by duties (True) or by whole patterns.
@@ -201,7 +203,8 @@ class Columns:
                 # Days times states times cells can grow past what pays (Curtois-Qu 22:
                 # 364 days, multipliers on five roles, 5 s a person): CP-SAT then, in its
                 # time limit.
-                if pricer.estimate() * DAY_WORK_SECONDS <= DAY_PRICING_SECONDS:
+                fast = pricer.estimate() * DAY_WORK_SECONDS <= DAY_PRICING_SECONDS
+                if fast and pricer.table() <= DAY_TABLE_CELLS:
                     built.pricer = pricer
                     built.constant, built.coefficients = linear
         return built

@@ -304,11 +304,14 @@ class DayPricer:
             [steps(option, int(option.weekend == 1)) for option in options], dtype=np.int64
         ).reshape(-1, len(self.dims))
 
+    def table(self) -> int:
+        """The cells of the table of values one pricing fills (8 bytes each)."""
+        states = self.role_count * self.runs * 2 + self.offs * 2
+        return (len(self.rules.days) + 1) * states * int(self.digits.shape[0])
+
     def estimate(self) -> int:
         """The array cells one pricing works through, at most (for time budgets)."""
-        states = self.role_count * self.runs * 2 + self.offs * 2
-        steps = LAGRANGE_STEPS if self.priced else 1
-        return (len(self.rules.days) + 1) * states * int(self.digits.shape[0]) * steps
+        return self.table() * (LAGRANGE_STEPS if self.priced else 1)
 
     def price(self, costs: Mapping[str, float]) -> Priced:
         """The cheapest pattern at ``costs`` (each shift's cost, prices already taken off)."""

@@ -355,11 +355,13 @@ def test_a_pattern_the_persons_model_rejects_is_never_in_a_rota(
     assert built.pricer is None  # and C is priced by CP-SAT from now on
 
 
-def test_a_person_whose_day_pricing_would_be_slow_is_priced_by_cp_sat(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("limit", ["DAY_PRICING_SECONDS", "DAY_TABLE_CELLS"])
+def test_a_person_whose_day_pricing_would_be_slow_or_big_is_priced_by_cp_sat(
+    monkeypatch: pytest.MonkeyPatch, limit: str
 ) -> None:
     scenario, _ = weeks()
-    monkeypatch.setattr(columns_module, "DAY_PRICING_SECONDS", 0.0)
+    assert all(columns_of(scenario).person_model(person).pricer for person in "ABC")
+    monkeypatch.setattr(columns_module, limit, 0)
     columns = columns_of(scenario)
     assert all(columns.person_model(person).pricer is None for person in "ABC")
     assert columns.first_rota(Clock(10, deterministic=False)) is None
