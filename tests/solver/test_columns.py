@@ -375,12 +375,8 @@ def test_no_first_rota_by_days_without_time_for_three_passes() -> None:
 
 
 def test_a_dive_by_duties_requires_duties_until_everyone_has_a_known_pattern() -> None:
-    scenario, reroster = weeks()
-    first = first_rota_of(reroster)
-    columns = columns_of(scenario)
-    assert columns.add_rota(first, Clock(10, deterministic=False))
-    master = _Master(columns)
-    columns._generate(master, columns.people, Clock(10, deterministic=False))
+    scenario, _ = weeks()
+    columns, master, _ = priced_master(scenario)
     duties = columns._dive_duties(master, Clock(10, deterministic=False))
     assert duties is not None and set(duties) == {"A", "B", "C"}
     assert all(shifts in columns.patterns[person] for person, shifts in duties.items())
@@ -393,13 +389,10 @@ def test_a_dive_by_duties_requires_duties_until_everyone_has_a_known_pattern() -
 
 
 def test_a_required_duty_shuts_out_patterns_without_it_and_pricing_takes_it() -> None:
-    scenario, reroster = weeks()
-    first = first_rota_of(reroster)
-    columns = columns_of(scenario)
-    assert columns.add_rota(first, Clock(10, deterministic=False))
-    master = _Master(columns)
+    scenario, _ = weeks()
+    columns, master, _ = priced_master(scenario)
     prices, _ = master.solve()
-    # A's first pattern without the day shift of day 5, then A is required to take it.
+    # A is required to take the day shift of day 5: A's patterns without it are out.
     day5 = shift_id("D", 5)
     master.require("A", day5)
     for shifts, var in master.weights["A"].items():
