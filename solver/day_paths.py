@@ -4,13 +4,20 @@ Kept apart because numba compiles them (once per machine: ``cache=True`` keeps
 the machine code beside this file). Plain arrays in and out, no objects:
 
 - a *state* is what the person did on the day: a worked day ends a run of
-  ``run + 1`` worked days of role ``role`` (``work_state``), a day off ends a
-  run of ``run + 1`` days off (``off_state``); ``touching`` runs began on the
-  horizon's first day (they may be shorter than the minimum);
+  ``run + 1`` worked days in a duty of *class* ``kind`` (``_work``), a day off
+  ends a run of ``run + 1`` days off (``_off``); ``touching`` runs began on the
+  horizon's first day (they may be shorter than the minimum). Roles whose
+  forbidden successors are the same share a class: the next day cannot tell
+  them apart, so one state serves them all;
+- an option's *column* says which classes may precede it the day before
+  (``forbidden[class, column]``); options of one column share that day's
+  minimum over their predecessors;
 - a *cell* is a flat index over the resource axes (minutes, weekends, counted
   roles), ``digits[cell]`` its index on each axis; a duty moves a cell by its
-  ``steps`` on each axis, and a cell past an axis's end is no pattern — except
-  on a clamped minutes axis (only a minimum), whose last index means "enough";
+  ``steps`` on each axis, and a cell past an axis's end, or not ``allowed``
+  (too many minutes, where minutes are counted per duty length), is no
+  pattern — except on a clamped minutes axis (only a minimum), whose last
+  index means "enough";
 - ``values[day, state, cell]`` is the least cost of the first ``day`` days
   ending in that state and cell (``values[0]`` is before the first day).
 
@@ -34,13 +41,23 @@ _TABLE = Array(int64, 2, "A")
 _PATHS = Tuple(
     (
         _INTS,  # day_start
-        _INTS,  # option_role
+        _INTS,  # option_class
+        _INTS,  # option_column
         _TABLE,  # after_off
         _TABLE,  # after_work
         _INTS,  # dims
         _INTS,  # strides
         _TABLE,  # digits
+        Array(boolean, 1, "A"),  # allowed
+        _INTS,  # cell_units
+        _INTS,  # need
         Array(boolean, 2, "A"),  # forbidden
+        _INTS,  # column_base
+        Array(boolean, 2, "A"),  # column_extra
+        _TABLE,  # moves
+        _INTS,  # off_move
+        _INTS,  # work_move
+        _INTS,  # option_group
         int64,  # runs
         int64,  # offs
         int64,  # min_run
@@ -67,9 +84,9 @@ def _compiled(signature: Any) -> Callable[[_F], _F]:
 _TOLERANCE = 1e-12
 
 
-@_compiled(int64(int64, _INTS, _TABLE, _INTS, _INTS, boolean))
+@_compiled(int64(int64, _INTS, _TABLE, _INTS, _INTS, boolean, Array(boolean, 1, "A")))
 def moved(cell: int, steps: np.ndarray, digits: np.ndarray, dims: np.ndarray,
-          strides: np.ndarray, clamped: bool) -> int:  # fmt: skip
+          strides: np.ndarray, clamped: bool, allowed: np.ndarray) -> int:  # fmt: skip
     """The cell after a duty of ``steps``, or -1 if it exceeds a limit."""
     result = cell
     for axis in range(dims.shape[0]):
@@ -84,15 +101,15 @@ def moved(cell: int, steps: np.ndarray, digits: np.ndarray, dims: np.ndarray,
             else:
                 return -1
         result += (target - index) * strides[axis]
-    return result
+    return result if allowed[result] else -1
 
 
 @_compiled(int64(int64, int64, int64, int64, int64))
-def _work(role: int, run: int, touching: int, runs: int, min_run: int) -> int:
+def _work(kind: int, run: int, touching: int, runs: int, min_run: int) -> int:
     """The state of a worked day; a run long enough forgets whether it touches the start."""
     if run + 1 >= min_run:
         touching = 0
-    return (role * runs + run) * 2 + touching
+    return (kind * runs + run) * 2 + touching
 
 
 @_compiled(int64(int64, int64, int64, int64))
@@ -114,22 +131,30 @@ def _longer(run: int, runs: int, capped: bool) -> int:
 @_compiled(none(_COSTS, _PATHS, _VALUES))
 def forward(costs: np.ndarray, paths: tuple[Any, ...], values: np.ndarray) -> None:
     """Fill ``values`` day by day (see the module's description)."""
-    (day_start, option_role, after_off, after_work, dims, strides, digits, forbidden,
-     runs, offs, min_run, min_off, capped, clamped) = paths  # fmt: skip
+    (day_start, option_class, option_column, after_off, _, dims, strides, digits,
+     allowed, cell_units, need, forbidden, column_base, column_extra, moves, off_move,
+     work_move, option_group, runs, offs, min_run, min_off, capped, clamped) = paths  # fmt: skip
     days = day_start.shape[0] - 1
-    roles = forbidden.shape[0]
+    kinds, columns = forbidden.shape
     states = values.shape[1]
     cells = digits.shape[0]
-    first_off = roles * runs * 2
+    first_off = kinds * runs * 2
     infinity = np.inf
     values[0, :, :] = infinity
-    alive = np.zeros(states, dtype=np.bool_)  # states with a finite value yesterday
-    before = np.empty((runs, 2, cells))
+    # Per state, the cells with a finite value yesterday lie in lows[state]..highs[state]
+    # (minutes grow day by day: a narrow band of them is reachable on any one day).
+    lows = np.zeros(states, dtype=np.int64)
+    highs = np.zeros(states, dtype=np.int64)
+    # Per column: the least value yesterday over the classes that may precede it.
+    befores = np.empty((columns, runs, 2, cells))
+    before_low = np.zeros(columns, dtype=np.int64)
+    before_high = np.zeros(columns, dtype=np.int64)
     starting = np.empty(cells)
     for day in range(days):
         last = values[day]
         now = values[day + 1]
         now[:, :] = infinity
+        starting_low, starting_high = 0, 0
         if day == 0:
             now[_off(0, 1, first_off, offs), 0] = 0.0  # days off from the start: may be short
         else:
@@ -138,84 +163,118 @@ def forward(costs: np.ndarray, paths: tuple[Any, ...], values: np.ndarray) -> No
                 longer = run + 1 if run + 1 < offs else offs - 1
                 for touching in range(2):
                     source = first_off + run * 2 + touching
-                    if not alive[source]:
-                        continue
                     target = _off(longer, touching, first_off, offs)
-                    for cell in range(cells):
+                    for cell in range(lows[source], highs[source]):
                         if last[source, cell] < now[target, cell]:
                             now[target, cell] = last[source, cell]
             ended = _off(0, 0, first_off, offs)
             for source in range(first_off):
                 run = (source // 2) % runs
-                if not alive[source] or (source % 2 == 0 and run + 1 < min_run):
+                if source % 2 == 0 and run + 1 < min_run:
                     continue
-                for cell in range(cells):
+                for cell in range(lows[source], highs[source]):
                     if last[source, cell] < now[ended, cell]:
                         now[ended, cell] = last[source, cell]
             # Where a run of work may start: after enough days off, or off since the start.
-            starting[:] = infinity
+            starting_low, starting_high = cells, 0
             for run in range(offs):
                 for touching in range(2):
                     source = first_off + run * 2 + touching
-                    if not alive[source]:
-                        continue
+                    if touching == 1 or min_off == 1 or run == offs - 1:
+                        starting_low = min(starting_low, lows[source])
+                        starting_high = max(starting_high, highs[source])
+            starting[starting_low:starting_high] = infinity
+            for run in range(offs):
+                for touching in range(2):
+                    source = first_off + run * 2 + touching
                     if touching == 0 and min_off > 1 and run != offs - 1:
                         continue
-                    for cell in range(cells):
+                    for cell in range(lows[source], highs[source]):
                         if last[source, cell] < starting[cell]:
                             starting[cell] = last[source, cell]
+        if day > 0:
+            # Each column's minimum over the classes that may precede it: from its
+            # base column's (a subset of those classes, worked out before it) and
+            # the classes it adds.
+            for column in range(columns):
+                before = befores[column]
+                base = column_base[column]
+                low, high = cells, 0
+                if base >= 0:
+                    low, high = before_low[base], before_high[base]
+                for earlier in range(kinds):
+                    if column_extra[column, earlier]:
+                        for source in range(earlier * runs * 2, (earlier + 1) * runs * 2):
+                            low = min(low, lows[source])
+                            high = max(high, highs[source])
+                before_low[column], before_high[column] = low, high
+                before[:, :, low:high] = infinity
+                if base >= 0:
+                    base_low, base_high = before_low[base], before_high[base]
+                    before[:, :, base_low:base_high] = befores[base][:, :, base_low:base_high]
+                for earlier in range(kinds):
+                    if not column_extra[column, earlier]:
+                        continue
+                    for run in range(runs):
+                        for touching in range(2):
+                            source = (earlier * runs + run) * 2 + touching
+                            for cell in range(lows[source], highs[source]):
+                                if last[source, cell] < before[run, touching, cell]:
+                                    before[run, touching, cell] = last[source, cell]
         for option in range(day_start[day], day_start[day + 1]):
             cost = costs[option]
-            role = option_role[option]
+            # Options of one group lead to the same states and cells: the cheapest
+            # (the first of equals) stands for them all.
+            cheaper = False
+            for other in range(day_start[day], day_start[day + 1]):
+                alike = other != option and option_group[other] == option_group[option]
+                if alike and (costs[other] < cost or (costs[other] == cost and other < option)):
+                    cheaper = True
+            if cheaper:
+                continue
+            kind = option_class[option]
+            column = option_column[option]
             if day == 0:
-                cell = moved(0, after_off[option], digits, dims, strides, clamped)
-                target = _work(role, 0, 1, runs, min_run)
+                cell = moved(0, after_off[option], digits, dims, strides, clamped, allowed)
+                target = _work(kind, 0, 1, runs, min_run)
                 if cell >= 0 and cost < now[target, cell]:
                     now[target, cell] = cost
                 continue
-            target = _work(role, 0, 0, runs, min_run)
-            for cell in range(cells):
+            target = _work(kind, 0, 0, runs, min_run)
+            move = moves[off_move[option]]
+            for cell in range(starting_low, starting_high):
                 value = starting[cell]
                 if value == infinity:
                     continue
-                after = moved(cell, after_off[option], digits, dims, strides, clamped)
+                after = move[cell]
                 if after >= 0 and value + cost < now[target, after]:
                     now[target, after] = value + cost
-            before[:, :, :] = infinity
-            any_before = False
-            for earlier in range(roles):
-                if forbidden[earlier, role]:
-                    continue
-                for run in range(runs):
-                    for touching in range(2):
-                        source = (earlier * runs + run) * 2 + touching
-                        if not alive[source]:
-                            continue
-                        any_before = True
-                        for cell in range(cells):
-                            if last[source, cell] < before[run, touching, cell]:
-                                before[run, touching, cell] = last[source, cell]
-            if not any_before:
-                continue
+            before = befores[column]
+            move = moves[work_move[option]]
             for run in range(runs):
                 longer = _longer(run, runs, capped)
                 if longer < 0:
                     continue
                 for touching in range(2):
-                    target = _work(role, longer, touching, runs, min_run)
-                    for cell in range(cells):
+                    target = _work(kind, longer, touching, runs, min_run)
+                    for cell in range(before_low[column], before_high[column]):
                         value = before[run, touching, cell]
                         if value == infinity:
                             continue
-                        after = moved(cell, after_work[option], digits, dims, strides, clamped)
+                        after = move[cell]
                         if after >= 0 and value + cost < now[target, after]:
                             now[target, after] = value + cost
+        # Cells too short of minutes for what the days left can add are no pattern.
         for state in range(states):
-            alive[state] = False
+            low, high = cells, 0
             for cell in range(cells):
                 if now[state, cell] < infinity:
-                    alive[state] = True
-                    break
+                    if cell_units[cell] < need[day + 1]:
+                        now[state, cell] = infinity
+                    else:
+                        low = min(low, cell)
+                        high = cell + 1
+            lows[state], highs[state] = low, high
 
 
 @_compiled(boolean(float64, float64))
@@ -255,11 +314,12 @@ def backward(
     Each day's transitions are those of ``forward``, tried from every state of
     the day before; the first whose value explains today's is taken.
     """
-    (day_start, option_role, after_off, after_work, dims, strides, digits, forbidden,
-     runs, offs, min_run, min_off, capped, clamped) = paths  # fmt: skip
+    (day_start, option_class, option_column, after_off, after_work, dims, strides, digits,
+     allowed, _, _, forbidden, _, _, _, _, _, _, runs, offs, min_run, min_off, capped,
+     clamped) = paths  # fmt: skip
     days = day_start.shape[0] - 1
-    roles = forbidden.shape[0]
-    first_off = roles * runs * 2
+    kinds = forbidden.shape[0]
+    first_off = kinds * runs * 2
     chosen = np.full(days, -2, dtype=np.int64)
     value = values[days, state, cell]
     for day in range(days - 1, -1, -1):
@@ -290,21 +350,22 @@ def backward(
             if not found:
                 return chosen[:0]
             continue
-        role = (state // 2) // runs
+        kind = (state // 2) // runs
         for option in range(day_start[day], day_start[day + 1]):
-            if found or option_role[option] != role:
+            if found or option_class[option] != kind:
                 continue
             cost = costs[option]
+            column = option_column[option]
             if day == 0:
-                start = moved(0, after_off[option], digits, dims, strides, clamped)
+                start = moved(0, after_off[option], digits, dims, strides, clamped, allowed)
                 if (
-                    state == _work(role, 0, 1, runs, min_run)
+                    state == _work(kind, 0, 1, runs, min_run)
                     and start == cell
                     and _equal(cost, value)
                 ):
                     chosen[day], found = option, True
                 continue
-            if state == _work(role, 0, 0, runs, min_run):
+            if state == _work(kind, 0, 0, runs, min_run):
                 sources = _sources(cell, after_off[option], digits, dims, strides, clamped)
                 for source_cell in sources:
                     for run in range(offs):
@@ -320,15 +381,15 @@ def backward(
                 continue
             sources = _sources(cell, after_work[option], digits, dims, strides, clamped)
             for source_cell in sources:
-                for earlier in range(roles):
-                    if forbidden[earlier, role]:
+                for earlier in range(kinds):
+                    if forbidden[earlier, column]:
                         continue
                     for run in range(runs):
                         longer = _longer(run, runs, capped)
                         if longer < 0:
                             continue
                         for touching in range(2):
-                            if found or _work(role, longer, touching, runs, min_run) != state:
+                            if found or _work(kind, longer, touching, runs, min_run) != state:
                                 continue
                             source = (earlier * runs + run) * 2 + touching
                             if _equal(last[source, source_cell] + cost, value):

@@ -47,12 +47,18 @@ from solver.shifts import ExpandedScenario
 # The compiled loops (numba's dispatchers take any arguments).
 _forward: Callable[..., None] = day_paths.forward
 _backward: Callable[..., np.ndarray] = day_paths.backward
-# Limits of duties per role are counted exactly (an array axis each), smallest
-# first, while the axes of minutes, weekends and counts hold at most this many
-# cells per state; the other limits are priced by multipliers.
+# Limits of duties per role are priced by multipliers until the cheapest path
+# breaks one; it is counted exactly from then on (an array axis) while the axes
+# of minutes, weekends and counts hold at most this many cells per state and the
+# table of values at most COUNTED_TABLE cells (Curtois-Qu 13: 18 roles, most of
+# whose limits never bind; counting them all up front took 11-17 million cells).
 COUNTED_CELLS = 10000
-# Subgradient steps on the multipliers of duties per role, at most, per pricing.
+COUNTED_TABLE = 8_000_000
+# Subgradient steps on the multipliers of duties per role, at most, per pricing,
+# and at most this many array cells worked through in them (at least two steps):
+# a person of Curtois-Qu 19 with a table of 19 million cells took 0.7 s in twelve.
 LAGRANGE_STEPS = 12
+LAGRANGE_CELLS = 40_000_000
 # Values closer than this count as equal (sums of the same floats in another order).
 TOLERANCE = 1e-7
 
@@ -254,46 +260,141 @@ class DayPricer:
         # Runs of worked days: lengths 1..max (or capped where only the minimum matters).
         self.runs = rules.max_run if rules.max_run is not None else max(rules.min_run or 1, 1)
         self.offs = max(rules.min_off or 1, 1)
-        if rules.max_units is not None:
-            amounts, self.clamped = rules.max_units + 1, False
-        elif rules.min_units is not None:
-            amounts, self.clamped = rules.min_units + 1, True
-        else:
-            amounts, self.clamped = 1, True
-        weekends = 1 if rules.max_weekends is None else rules.max_weekends + 1
-        dims = [amounts, weekends]
-        self.counted: list[int] = []
-        self.priced: dict[int, int] = {}
-        for role, most in sorted(rules.role_limits.items(), key=lambda item: (item[1], item[0])):
-            if math.prod(dims) * (most + 1) <= COUNTED_CELLS:
-                dims.append(most + 1)
-                self.counted.append(role)
-            else:
-                self.priced[role] = most
-        self.dims = tuple(dims)
         # Array cells worked through so far: a deterministic measure of the time taken.
         self.work = 0
         self.day_start = np.cumsum([0, *(len(day) for day in rules.days)]).astype(np.int64)
-        self.option_role = np.array([option.role for option in rules.options], dtype=np.int64)
+        # Roles with the same forbidden successors share a class (one state for them
+        # all; Curtois-Qu 13: 15 roles, 8 classes); roles whose forbidden predecessor
+        # classes are the same share a column.
+        rows = [tuple(row) for row in rules.forbidden.tolist()]
+        class_of = [sorted(set(rows)).index(row) for row in rows]
+        self.kinds = len(set(rows))
+        by_class = np.zeros((self.kinds, self.role_count), dtype=bool)
+        for role, kind in enumerate(class_of):
+            by_class[kind] = rules.forbidden[role]
+        columns = [tuple(column) for column in by_class.T.tolist()]
+        # Fewest allowed predecessors first: each column's minimum starts from the
+        # largest earlier one whose classes it also allows (forbidden successions
+        # are mostly nested: Curtois-Qu 13's 8 columns add a class or two each).
+        distinct = sorted(set(columns), key=lambda column: (-sum(column), column))
+        column_of = [distinct.index(column) for column in columns]
+        self.forbidden = np.array(distinct, dtype=bool).reshape(len(distinct), self.kinds).T.copy()
+        allowed_of = [{kind for kind, no in enumerate(column) if not no} for column in distinct]
+        self.column_base = np.full(len(distinct), -1, dtype=np.int64)
+        self.column_extra = np.zeros((len(distinct), self.kinds), dtype=bool)
+        for position, allowed in enumerate(allowed_of):
+            bases = [earlier for earlier in range(position) if allowed_of[earlier] <= allowed]
+            extra = set(allowed)
+            if bases:
+                base = max(bases, key=lambda earlier: len(allowed_of[earlier]))
+                self.column_base[position] = base
+                extra -= allowed_of[base]
+            for kind in extra:
+                self.column_extra[position, kind] = True
+        options = rules.options
+        self.option_class = np.array([class_of[option.role] for option in options], dtype=np.int64)
+        self.option_column = np.array(
+            [column_of[option.role] for option in options], dtype=np.int64
+        )
+        self.index = {option.shift: position for position, option in enumerate(options)}
+        self.lengths, self.merged = self._lengths()
+        self.left = self._left()
+        # Limits of duties per role start priced; one the cheapest path breaks is
+        # counted from then on, while it fits (``_count``).
+        self.counted: list[int] = []
+        self.priced = {
+            role: most for role, most in rules.role_limits.items() if role not in self.merged
+        }
+        self._lay_out()
+
+    def _lengths(self) -> tuple[tuple[int, ...], dict[int, int]]:
+        """Duty lengths to count minutes by, and the role limits that come free with them.
+
+        Minutes are one axis (in units) unless counting duties per length is no
+        bigger and counts a role's limit exactly on the way: when a limited role
+        is the only one of its length, its limit caps that length's axis
+        (Curtois-Qu 19: 480-minute duties and 600-minute nights of at most 12,
+        55 × 13 cells instead of 217 minutes, the nights priced by a multiplier).
+        Returns the lengths in units (none: one axis of minutes) and, per role
+        counted so, its axis.
+        """
+        rules = self.rules
+        if rules.max_units is None:
+            return (), {}
+        lengths = sorted({option.units for option in rules.options if option.units > 0})
+        roles_of = {
+            length: {option.role for option in rules.options if option.units == length}
+            for length in lengths
+        }
+        merged: dict[int, int] = {}
+        cells = 1
+        counted_apart = rules.max_units + 1
+        for axis, length in enumerate(lengths):
+            most = rules.max_units // length
+            (role,) = roles_of[length] if len(roles_of[length]) == 1 else (None,)
+            if role is not None and role in rules.role_limits:
+                merged[role] = axis
+                counted_apart *= rules.role_limits[role] + 1
+                most = min(most, rules.role_limits[role])
+            cells *= most + 1
+        if not merged or cells > counted_apart:
+            return (), {}
+        return tuple(lengths), merged
+
+    def _lay_out(self) -> None:
+        """The resource axes and each option's steps on them, for the counted roles."""
+        rules = self.rules
+        options = rules.options
+        self.clamped = False
+        if self.lengths and rules.max_units is not None:
+            dims = [
+                min(
+                    [
+                        rules.max_units // length,
+                        *(rules.role_limits[role] for role, on in self.merged.items() if on == at),
+                    ]
+                )
+                + 1
+                for at, length in enumerate(self.lengths)
+            ]
+        elif rules.max_units is not None:
+            dims = [rules.max_units + 1]
+        elif rules.min_units is not None:
+            dims, self.clamped = [rules.min_units + 1], True
+        else:
+            dims, self.clamped = [1], True
+        minutes_axes = len(dims)
+        dims.append(1 if rules.max_weekends is None else rules.max_weekends + 1)
+        dims.extend(rules.role_limits[role] + 1 for role in self.counted)
+        self.dims = tuple(dims)
         self.dims_array = np.array(self.dims, dtype=np.int64)
         self.strides = np.array(
             [math.prod(self.dims[axis + 1 :]) for axis in range(len(self.dims))], dtype=np.int64
         )
         self.digits = np.indices(self.dims, dtype=np.int64).reshape(len(self.dims), -1).T.copy()
+        if self.lengths:
+            units = self.digits[:, :minutes_axes] @ np.array(self.lengths, dtype=np.int64)
+            self.allowed = units <= (rules.max_units or 0)
+        else:
+            units = self.digits[:, 0]
+            self.allowed = np.ones(len(units), dtype=bool)
         # Final cells with minutes enough.
-        minutes = self.digits[:, 0]
         if self.clamped:
             least = self.dims[0] - 1 if rules.min_units is not None else 0
         else:
             least = rules.min_units or 0
-        self.accept = minutes >= least
-        options = rules.options
-        self.index = {option.shift: position for position, option in enumerate(options)}
+        self.accept = units >= least
+        self.cell_units = units.astype(np.int64)
+        self.need = least - self.left
         counting = rules.max_weekends is not None
 
         def steps(option: Option, weekend: int) -> tuple[int, ...]:
+            if self.lengths:
+                minutes = tuple(int(option.units == length) for length in self.lengths)
+            else:
+                minutes = (option.units,)
             counts = tuple(int(option.role == role) for role in self.counted)
-            return (option.units, weekend if counting else 0, *counts)
+            return (*minutes, weekend if counting else 0, *counts)
 
         # What one more duty adds: after a day off, a Saturday or Sunday starts a
         # worked weekend; after a worked day, only a Saturday does.
@@ -303,15 +404,102 @@ class DayPricer:
         self.after_work_steps = np.array(
             [steps(option, int(option.weekend == 1)) for option in options], dtype=np.int64
         ).reshape(-1, len(self.dims))
+        # Each distinct step's cell after it from every cell (-1: past a limit).
+        distinct, inverse = np.unique(
+            np.concatenate([self.after_off_steps, self.after_work_steps]),
+            axis=0,
+            return_inverse=True,
+        )
+        inverse = inverse.reshape(-1)
+        self.off_move = inverse[: len(options)].astype(np.int64)
+        self.work_move = inverse[len(options) :].astype(np.int64)
+        self.moves = np.array(
+            [self._moved(step) for step in distinct] or [np.full(len(self.digits), -1)],
+            dtype=np.int64,
+        )
+        # Options alike but for their cost (Curtois-Qu 13: a1, a2 and a3) form a group.
+        alike = [
+            (int(self.option_class[at]), int(self.option_column[at]), int(off), int(work))
+            for at, (off, work) in enumerate(zip(self.off_move, self.work_move, strict=True))
+        ]
+        groups = {key: number for number, key in enumerate(dict.fromkeys(alike))}
+        self.option_group = np.array([groups[key] for key in alike], dtype=np.int64)
+
+    def _moved(self, step: np.ndarray) -> np.ndarray:
+        """Every cell's cell after a duty of ``step`` (-1 where it breaks a limit)."""
+        targets = self.digits + step
+        dims = self.dims_array
+        if self.clamped:
+            targets[:, 0] = np.minimum(targets[:, 0], dims[0] - 1)
+        inside = (targets < dims).all(axis=1)
+        cells = np.where(inside, (np.minimum(targets, dims - 1) * self.strides).sum(axis=1), 0)
+        return np.where(inside & self.allowed[cells], cells, -1)
+
+    def _left(self) -> np.ndarray:
+        """Per day, at most how many minutes (units) the days from then on can add.
+
+        A path with fewer minutes by then than the least less this cannot reach
+        the least: its cells are dropped (``day_paths.forward``). The bound:
+        runs of at most the longest duties, each followed by the days off
+        (the minimum run and the run already under way are left out, which only
+        loosens it); without a longest run, every day's longest duty.
+        """
+        rules = self.rules
+        days = len(rules.days)
+        most = [max((option.units for option in day), default=-1) for day in rules.days]
+        left = [0] * (days + 1)  # left[day]: the most units days day.. can add
+        if rules.max_run is None:
+            for day in range(days - 1, -1, -1):
+                left[day] = left[day + 1] + max(most[day], 0)
+            return np.array(left, dtype=np.int64)
+        gap = max(rules.min_off or 1, 1)
+        for day in range(days - 1, -1, -1):
+            best = left[day + 1]
+            total = 0
+            for length in range(1, min(rules.max_run, days - day) + 1):
+                if most[day + length - 1] < 0:
+                    break  # nothing to take that day: the run ends before it
+                total += most[day + length - 1]
+                best = max(best, total + left[min(day + length + gap, days)])
+            left[day] = best
+        return np.array(left, dtype=np.int64)
+
+    def _count(self, excess: Mapping[int, int]) -> bool:
+        """Count exactly the priced limit broken by the most that fits; ``False`` if none."""
+        cells = int(self.digits.shape[0])
+        broken = sorted(
+            (role for role, amount in excess.items() if amount > 0),
+            key=lambda role: (-excess[role], self.priced[role], role),
+        )
+        for role in broken:
+            most = self.priced[role]
+            grown = cells * (most + 1)
+            if grown <= COUNTED_CELLS and self.table() // cells * grown <= COUNTED_TABLE:
+                self.counted.append(role)
+                del self.priced[role]
+                self.multipliers.pop(role, None)
+                self._lay_out()
+                return True
+        return False
+
+    @property
+    def states(self) -> int:
+        """States after a day: a class and the run it ends, or a run of days off."""
+        return self.kinds * self.runs * 2 + self.offs * 2
 
     def table(self) -> int:
         """The cells of the table of values one pricing fills (8 bytes each)."""
-        states = self.role_count * self.runs * 2 + self.offs * 2
-        return (len(self.rules.days) + 1) * states * int(self.digits.shape[0])
+        return (len(self.rules.days) + 1) * self.states * int(self.digits.shape[0])
+
+    def most_steps(self) -> int:
+        """Subgradient steps one pricing may take (one pass without multipliers)."""
+        if not self.priced:
+            return 1
+        return max(2, min(LAGRANGE_STEPS, LAGRANGE_CELLS // max(self.table(), 1)))
 
     def estimate(self) -> int:
         """The array cells one pricing works through, at most (for time budgets)."""
-        return self.table() * (LAGRANGE_STEPS if self.priced else 1)
+        return self.table() * self.most_steps()
 
     def price(self, costs: Mapping[str, float]) -> Priced:
         """The cheapest pattern at ``costs`` (each shift's cost, prices already taken off)."""
@@ -325,7 +513,8 @@ class DayPricer:
         roles = np.array([option.role for option in rules.options], dtype=int)
         best: tuple[float, frozenset[str]] | None = None
         bound = -math.inf
-        for _ in range(LAGRANGE_STEPS if self.priced else 1):
+        steps = 0
+        while True:
             shifted = base.copy()
             for role, multiplier in self.multipliers.items():
                 shifted[roles == role] += multiplier
@@ -345,6 +534,11 @@ class DayPricer:
                 best = (cost, frozenset(path))
             if best is not None and best[0] <= bound + TOLERANCE * max(1.0, abs(bound)):
                 return Priced(best[1], best[0], bound, True)
+            if self._count(excess):
+                continue  # the broken limit is counted now: price again
+            steps += 1
+            if steps >= self.most_steps():
+                break
             # A subgradient step towards a target just above the bound (Polyak's rule).
             gradient = {
                 role: amount
@@ -373,9 +567,7 @@ class DayPricer:
         """
         rules = self.rules
         days = len(rules.days)
-        cells = int(self.digits.shape[0])
-        states = self.role_count * self.runs * 2 + self.offs * 2
-        values = np.empty((days + 1, states, cells))
+        values = np.empty((days + 1, self.states, int(self.digits.shape[0])))
         self.work += values.size
         shape = self._shape()
         _forward(costs, shape, values)
@@ -396,13 +588,23 @@ class DayPricer:
         rules = self.rules
         return (
             self.day_start,
-            self.option_role,
+            self.option_class,
+            self.option_column,
             self.after_off_steps,
             self.after_work_steps,
             self.dims_array,
             self.strides,
             self.digits,
-            rules.forbidden,
+            self.allowed,
+            self.cell_units,
+            self.need,
+            self.forbidden,
+            self.column_base,
+            self.column_extra,
+            self.moves,
+            self.off_move,
+            self.work_move,
+            self.option_group,
             self.runs,
             self.offs,
             rules.min_run or 1,

@@ -162,19 +162,53 @@ def test_duties_per_role_priced_by_multipliers_still_bound_the_least_cost(
         assert_same_least(expanded, "P", costs)
 
 
-def test_limits_are_counted_exactly_while_small_and_priced_beyond() -> None:
-    text = instance_text(14, [480, 480], [], "P,S0=3|S1=9,6720,0,5,1,1,2", [])
-    rules = rules_of(expand(to_scenario(read_instance(text, "limits"))), "P")
+def test_limits_are_counted_once_broken_while_small_and_priced_beyond() -> None:
+    text = instance_text(14, [480, 480], [], "P,S0=3|S1=9,6720,0,14,1,1,2", [])
+    expanded = expand(to_scenario(read_instance(text, "limits")))
+    rules = rules_of(expanded, "P")
     assert isinstance(rules, DayRules)
     assert rules.role_limits == {0: 3, 1: 9}
+    # S0 is the cheaper duty, S1 the next: the cheapest path breaks both limits.
+    costs = {s.id: -5.0 if s.id.startswith("S0") else -3.0 for s in expanded.shifts}
     # Minutes 0..14 duties, weekends 0..2: 45 cells; with S0's 4 counts 180, S1's 10 more 1 800.
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(day_pricing, "COUNTED_CELLS", 180)
         pricer = DayPricer(rules)
+        assert pricer.counted == [] and pricer.priced == {0: 3, 1: 9}
+        priced = pricer.price(costs)
         assert pricer.counted == [0] and pricer.priced == {1: 9}
+        assert priced.bound <= -42 + 1e-6
         patch.setattr(day_pricing, "COUNTED_CELLS", 1800)
         pricer = DayPricer(rules)
+        priced = pricer.price(costs)
         assert pricer.counted == [0, 1] and pricer.priced == {}
+        assert priced.exact and priced.value == -42.0
+        # Counted limits stay counted: the next pricing starts exact.
+        pricer.price({s.id: 1.0 for s in expanded.shifts})
+        assert pricer.counted == [0, 1]
+
+
+def test_a_limit_that_cannot_bind_is_not_priced_or_counted() -> None:
+    text = instance_text(14, [480], [], "P,S0=14,6720,0,14,1,1,2", [])
+    expanded = expand(to_scenario(read_instance(text, "loose")))
+    pricer = pricer_of(expanded, "P")
+    assert pricer.priced == {} and pricer.counted == []
+
+
+def test_minutes_are_counted_per_length_when_that_counts_a_limit_for_free() -> None:
+    # 480-minute days and 600-minute nights, at most 3 nights: nights alone are
+    # 600 minutes long, so counting 480s and 600s counts the nights exactly.
+    text = instance_text(14, [480, 600], [(1, 0)], "P,S0=14|S1=3,5280,4320,5,2,2,2", [2])
+    expanded = expand(to_scenario(read_instance(text, "lengths")))
+    pricer = pricer_of(expanded, "P")
+    assert pricer.lengths == (4, 5) and pricer.merged == {1: 1}
+    assert pricer.priced == {} and pricer.dims[:2] == (12, 4)  # 5280 // 480 = 11; 3 nights
+    rng = random.Random(5)
+    for _ in range(6):
+        assert_same_least(expanded, "P", {s.id: rng.randint(-9, 3) for s in expanded.shifts})
+    # Without a limit on the nights, one axis of minutes is smaller: no lengths.
+    loose = instance_text(14, [480, 600], [(1, 0)], "P,S0=14|S1=14,5280,4320,5,2,2,2", [2])
+    assert pricer_of(expand(to_scenario(read_instance(loose, "one axis"))), "P").lengths == ()
 
 
 def test_a_limit_that_cannot_bind_is_not_a_limit() -> None:
@@ -301,18 +335,24 @@ def test_history_pins_and_role_gaps_are_left_to_cp_sat() -> None:
 
 
 def test_the_estimate_is_the_work_of_one_pricing_without_multipliers() -> None:
-    text = instance_text(14, [480, 600], [(1, 0)], "P,S0=3|S1=14,6720,0,5,2,2,1", [4])
+    text = instance_text(14, [480, 600], [(1, 0)], "P,S0=14|S1=14,6720,0,5,2,2,1", [4])
     expanded = expand(to_scenario(read_instance(text, "estimate")))
     pricer = pricer_of(expanded, "P")
     assert pricer.priced == {}
     pricer.price({shift.id: -1.0 for shift in expanded.shifts})
     assert pricer.work == pricer.estimate() == pricer.table() > 0
+    # A limit priced by multipliers: up to LAGRANGE_STEPS pricings.
+    limited = instance_text(14, [480, 480], [(1, 0)], "P,S0=3|S1=14,6720,0,5,2,2,1", [4])
+    priced = pricer_of(expand(to_scenario(read_instance(limited, "estimate"))), "P")
+    assert priced.priced == {0: 3}
+    assert priced.estimate() == priced.table() * day_pricing.LAGRANGE_STEPS
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(day_pricing, "COUNTED_CELLS", 0)
-        priced = pricer_of(expanded, "P")
-        # Priced by multipliers: up to LAGRANGE_STEPS pricings.
-        assert priced.estimate() > pricer.estimate() // 1000
-        assert priced.estimate() % day_pricing.LAGRANGE_STEPS == 0
+        # Big tables take fewer steps (two at least).
+        patch.setattr(day_pricing, "LAGRANGE_CELLS", priced.table() * 5)
+        assert priced.most_steps() == 5
+        patch.setattr(day_pricing, "LAGRANGE_CELLS", priced.table())
+        assert priced.most_steps() == 2
+        assert pricer.most_steps() == 1  # nothing priced: one pass
 
 
 def test_huge_costs_are_walked_back_exactly() -> None:
