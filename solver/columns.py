@@ -66,6 +66,8 @@ PACE_ROUNDS = 3
 DIVE_GAP = 0.1
 # Each step of the dive prices the people left for at most this many rounds.
 DIVE_ROUNDS = 6
+# Steps of a dive by duties, about (each step gets a share of the time left).
+DIVE_STEPS = 10
 # At most this many dives (each from more patterns than the last).
 DIVES = 4
 # Weights are compared with this much random noise (ties, and near-ties, vary).
@@ -74,6 +76,10 @@ DIVE_NOISE = 0.05
 DIVE_STEP = 0.1
 # The integer master (one known pattern per person, by CP-SAT) gets this share of the time.
 COMBINE_SHARE = 0.1
+# An unsolved relaxation is dived from when below this share of the best rota's value.
+DIVE_PROMISE = 0.9
+# The weight of the best bound's prices in the prices pricing sees (see ``_generate``).
+SMOOTHING = 0.5
 # Day pricing's time per array cell it works through (the deterministic time in
 # reproducible mode; measured 2 ns a cell on Curtois-Qu 12, 4-5 ns on 20 and 22).
 DAY_WORK_SECONDS = 4e-9
@@ -90,8 +96,9 @@ WHOLE = 1e-3
 # What a required duty is worth to pricing by days (far beyond any real cost).
 REQUIRED = 1e6
 # GLOP's parameters while pricing and while diving (see _Master).
-ROOT_GLOP = ""
+ROOT_GLOP = "use_preprocessing: false"
 DIVE_GLOP = "use_preprocessing: false use_dual_simplex: true"
+DIVE_PRICED_GLOP = "use_preprocessing: false"
 # A best response's cost of a shift already fully staffed: closed.
 CLOSED = 1e9
 # People are priced this many at a time, each by one CP-SAT worker.
@@ -201,9 +208,11 @@ class Columns:
             if not isinstance(rules, str):
                 pricer = DayPricer(rules)
                 # Days times states times cells can grow past what pays (Curtois-Qu 22:
-                # 364 days, multipliers on five roles, 5 s a person): CP-SAT then, in its
-                # time limit.
-                fast = pricer.estimate() * DAY_WORK_SECONDS <= DAY_PRICING_SECONDS
+                # 364 days, 5 s a person): CP-SAT then, in its time limit. One pass is
+                # judged: more passes (limits priced by multipliers) are taken only
+                # while a limit that cannot be counted binds, and judging them all
+                # sent a fifth of Curtois-Qu 19 to CP-SAT (and its first rota with them).
+                fast = pricer.table() * DAY_WORK_SECONDS <= DAY_PRICING_SECONDS
                 if fast and pricer.table() <= DAY_TABLE_CELLS:
                     built.pricer = pricer
                     built.constant, built.coefficients = linear
@@ -366,7 +375,13 @@ class Columns:
         dived: Duties | None = None
         value: int | None = None
         solved = converged or (bound is not None and relaxed - bound <= DIVE_GAP * abs(relaxed))
-        if solved:
+        # Unsolved, a relaxation far below the best rota is still worth diving from
+        # when everyone is priced by days (dives price as they go, in milliseconds):
+        # Curtois-Qu 13 stopped at 1 373 (bound 1 049) against the search by groups'
+        # 5 800 after the same time.
+        promising = self._all_by_days() and relaxed < best_value * DIVE_PROMISE
+        if solved or promising:
+            solved = True
             diving = Clock(clock.left() - reserve, deterministic=clock.deterministic)
             dived, value = self._dives(master, diving, whole)
             clock.spent += diving.spent
@@ -392,7 +407,14 @@ class Columns:
     def _dives(
         self, master: _Master, clock: Clock, whole: int | None
     ) -> tuple[Duties | None, int | None]:
-        """Dive from the relaxation while the time left would fit another; the best rota."""
+        """Dive from the relaxation while the time left would fit another; the best rota.
+
+        Each dive planned (by patterns, then by duties) gets its share of the
+        time, and each of its steps a share of that (``_step_clock``): a dive
+        whose time ran out half-way fixed the rest unpriced, and that rota was
+        worse than the best before (Curtois-Qu 13: 8 575 against 7 775, at 5 s a
+        round), while one round a step everywhere made poor rotas (19: 20 %).
+        """
         dived: Duties | None = None
         value: int | None = None
         master.diving()
@@ -411,12 +433,16 @@ class Columns:
                 by_duties = kinds[index]
             else:
                 by_duties = min(best_of, key=lambda kind: best_of[kind])
+            planned = max(len(kinds) - index, 1)
+            share = Clock(left / planned, deterministic=clock.deterministic)
             try:
                 duties = (
-                    self._dive_duties(master, clock) if by_duties else self._dive(master, clock)
+                    self._dive_duties(master, share) if by_duties else self._dive(master, share)
                 )
             except RelaxationUnsolved:
                 break
+            finally:
+                clock.spent += share.spent
             if duties is None:
                 break
             responded, cost = self.respond(duties, clock)
@@ -499,11 +525,21 @@ class Columns:
         rounds = 0
         whole = len(people) == len(self.people)
         exact = False
+        # Prices are smoothed towards those of the best bound so far (Wentges): the
+        # master's own prices swing from round to round, and patterns priced at them
+        # fix last round's swing only (Curtois-Qu 19: still 5 % above the relaxation
+        # after 60 rounds). A round that finds nothing at smoothed prices prices the
+        # next at the master's own (no pattern is lost that way).
+        center: _Prices | None = None
+        smoothing = SMOOTHING
         while clock.left() > 0 and not self.stopped():
             if most_rounds is not None and rounds >= most_rounds:
                 return bound, value, rounds, False
-            prices, value = master.solve()
+            master_prices, value = master.solve()
             rounds += 1
+            prices = master_prices
+            if center is not None and smoothing > 0:
+                prices = _Prices.mixed(center, master_prices, smoothing)
             found, least, proved = self._price(prices, people, clock, exact=exact)
             pace = (clock.seconds - clock.left()) / rounds
             if (
@@ -519,7 +555,9 @@ class Columns:
                 return bound, value, rounds, False
             if whole and proved:
                 round_bound = master.lagrangian(prices, least)
-                bound = round_bound if bound is None else max(bound, round_bound)
+                if bound is None or round_bound > bound:
+                    bound, center = round_bound, prices
+            smoothing = SMOOTHING if found else 0.0
             if bound is None or not proved:
                 continue
             # Costs are whole numbers: once the bound rounds up to the relaxation's
@@ -532,7 +570,7 @@ class Columns:
                 return bound, value, rounds, True
             # Nothing below zero, yet the bound is short of the value: pricing
             # stopped within its gap, so the next round proves to optimality.
-            exact = found == 0
+            exact = found == 0 and prices is master_prices
         return bound, value, rounds, False
 
     def _dive(self, master: _Master, clock: Clock) -> Duties | None:
@@ -547,8 +585,10 @@ class Columns:
         while free:
             if self.stopped():
                 return None
-            if clock.left() > 0:
-                self._generate(master, free, clock, most_rounds=DIVE_ROUNDS)
+            steps, left = 0, len(free)
+            while left:
+                steps, left = steps + 1, left - math.ceil(left * DIVE_STEP)
+            self._step_generate(master, free, clock, steps)
             master.solve()
             weights = master.weights_of(free)
             heaviest: dict[str, tuple[float, frozenset[str]]] = {}
@@ -573,10 +613,11 @@ class Columns:
         takes required duties). Patterns without a required duty are out.
         """
         self._required = {person: set() for person in self.people}
+        steps = 0
         try:
             while not self.stopped():
-                if clock.left() > 0:
-                    self._generate(master, self.people, clock, most_rounds=DIVE_ROUNDS)
+                self._step_generate(master, self.people, clock, max(DIVE_STEPS - steps, 2))
+                steps += 1
                 master.solve()
                 shares: dict[tuple[str, str], float] = {}
                 heaviest: dict[str, tuple[float, frozenset[str]]] = {}
@@ -618,6 +659,14 @@ class Columns:
             return None
         finally:
             self._required = {}
+
+    def _step_generate(self, master: _Master, people: list[str], clock: Clock, steps: int) -> None:
+        """Price ``people`` for a step of a dive: up to ``DIVE_ROUNDS`` rounds, in the
+        step's share of the dive's time left (``steps``: the steps left, about)."""
+        step = Clock(clock.left() / max(steps, 1), deterministic=clock.deterministic)
+        if step.left() > 0:
+            self._generate(master, people, step, most_rounds=DIVE_ROUNDS)
+        clock.spent += step.spent
 
     def _all_by_days(self) -> bool:
         return all(self.person_model(person).pricer is not None for person in self.people)
@@ -763,6 +812,17 @@ class _Prices:
     shift: dict[str, float]
     person: dict[str, float]
 
+    @staticmethod
+    def mixed(center: _Prices, prices: _Prices, weight: float) -> _Prices:
+        """``weight`` of ``center`` and the rest of ``prices``."""
+        rest = 1.0 - weight
+        return _Prices(
+            shift={key: weight * center.shift[key] + rest * p for key, p in prices.shift.items()},
+            person={
+                key: weight * center.person[key] + rest * p for key, p in prices.person.items()
+            },
+        )
+
 
 class _Master:
     """The linear relaxation over the known patterns (GLOP), grown a pattern at a time."""
@@ -796,8 +856,11 @@ class _Master:
         self.fixed: dict[str, frozenset[str]] = {}
         self.required: dict[str, set[str]] = {}
         # GLOP's presolve would start every solve afresh; without it, each solve starts
-        # from the last basis (Curtois-Qu 12: 7-60 ms a round instead of 60-300).
+        # from the last basis (Curtois-Qu 12: 7-60 ms a round instead of 60-300; 13:
+        # 17 s in 30 rounds instead of 27 s).
         solver.SetSolverSpecificParametersAsString(ROOT_GLOP)
+        self._diving = False
+        self._bounds_changed = False
         self.sync()
 
     def sync(self) -> None:
@@ -821,6 +884,10 @@ class _Master:
 
     def solve(self) -> tuple[_Prices, float]:
         self.sync()
+        if self._diving:
+            glop = DIVE_GLOP if self._bounds_changed else DIVE_PRICED_GLOP
+            self.solver.SetSolverSpecificParametersAsString(glop)
+            self._bounds_changed = False
         status = self.solver.Solve()
         if status != pywraplp.Solver.OPTIMAL:
             # Seen on Curtois-Qu 8 and 19 (ABNORMAL): try again without the warm start.
@@ -866,6 +933,7 @@ class _Master:
                 var.SetBounds(0, infinity)
         self.fixed = {}
         self.required = {}
+        self._bounds_changed = True
 
     def require(self, person: str, shift_id: str) -> None:
         """The person takes this shift from now on: their patterns without it are out."""
@@ -873,19 +941,25 @@ class _Master:
         for shifts, var in self.weights[person].items():
             if shift_id not in shifts:
                 var.SetBounds(0, 0)
+        self._bounds_changed = True
 
     def diving(self) -> None:
-        """Solve by dual simplex from now on: fixing patterns keeps the basis dual feasible.
+        """Solve without presolve from now on, by dual simplex after bounds changed.
 
-        Curtois-Qu 12: 100 ms a step instead of 600 ms.
+        Fixing patterns keeps the basis dual feasible (Curtois-Qu 12: 100 ms a step
+        instead of 600 ms); new patterns keep it primal feasible, and after a round
+        of pricing the primal simplex is the quicker (Curtois-Qu 19: 0.18 s against
+        0.65 s; after fixing 0.34 s against 0.62 s).
         """
-        self.solver.SetSolverSpecificParametersAsString(DIVE_GLOP)
+        self._diving = True
+        self._bounds_changed = True
 
     def fix(self, person: str, chosen: frozenset[str]) -> None:
         """Give the person exactly this pattern from now on."""
         for shifts, var in self.weights[person].items():
             var.SetBounds(float(shifts == chosen), float(shifts == chosen))
         self.fixed[person] = chosen
+        self._bounds_changed = True
 
 
 class _Collector(cp_model.CpSolverSolutionCallback):

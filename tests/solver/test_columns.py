@@ -3,6 +3,8 @@ dive to a rota, and what they give ``solve``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
@@ -14,7 +16,7 @@ from solver.eligibility import Eligibility
 from solver.fairness import fairness_targets
 from solver.model import build_model
 from solver.nrp import benchmark_cost, read_instance, shift_id, to_scenario
-from solver.reroster import Clock, Reroster
+from solver.reroster import Clock, Duties, Reroster
 from solver.scenario import Duration, Scenario
 from solver.shifts import expand
 from solver.solve import solve
@@ -404,3 +406,92 @@ def test_a_required_duty_shuts_out_patterns_without_it_and_pricing_takes_it() ->
     built = columns.person_model("A")
     own = sum(built.coefficients[s] - prices.shift[s] for s in priced.shifts)
     assert priced.value == pytest.approx(own)
+
+
+def test_prices_smoothed_towards_the_best_bound_reach_the_same_relaxation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    center = _Prices(shift={"s": 4.0}, person={"p": -2.0})
+    mixed = _Prices.mixed(center, _Prices(shift={"s": 0.0}, person={"p": 2.0}), 0.75)
+    assert mixed.shift == {"s": 3.0} and mixed.person == {"p": -1.0}
+    scenario, _ = weeks()
+    results = []
+    for smoothing in (0.0, 0.5):
+        monkeypatch.setattr(columns_module, "SMOOTHING", smoothing)
+        columns, master, _ = priced_master(scenario)
+        bound, value, _, converged = columns._generate(
+            master, columns.people, Clock(60, deterministic=False)
+        )
+        assert converged and bound is not None
+        results.append((bound, value))
+    # Both bound the relaxation from below and its value from above (within the gap).
+    assert all(bound <= value + 1e-6 for bound, _ in results for _, value in results)
+    gap = columns_module.ROOT_GAP * results[0][1]
+    assert abs(results[0][1] - results[1][1]) <= gap
+
+
+def unsolved_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The relaxation gets one round of pricing only (it is then left unsolved)."""
+    generate = Columns._generate
+
+    def one_round(
+        self: Columns,
+        master: _Master,
+        people: list[str],
+        clock: Clock,
+        *,
+        most_rounds: int | None = None,
+    ) -> tuple[float | None, float, int, bool]:
+        if most_rounds is None:
+            _, value, rounds, _ = generate(self, master, people, clock, most_rounds=1)
+            return None, value, rounds, False
+        return generate(self, master, people, clock, most_rounds=most_rounds)
+
+    monkeypatch.setattr(Columns, "_generate", one_round)
+
+
+def test_an_unsolved_relaxation_far_below_the_best_rota_is_still_dived_from(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scenario, reroster = weeks()
+    first = first_rota_of(reroster)
+    unsolved_root(monkeypatch)
+    dives = Columns._dives
+    dived: list[bool] = []
+
+    def spied(self: Columns, *args: Any) -> tuple[Duties | None, int | None]:
+        dived.append(True)
+        return dives(self, *args)
+
+    monkeypatch.setattr(Columns, "_dives", spied)
+    # After one round the relaxation is below twice the best rota (the first rota's
+    # best responses), not below 0 times it.
+    monkeypatch.setattr(columns_module, "DIVE_PROMISE", 2.0)
+    result = columns_of(scenario).search(first, cost(first), Clock(20, deterministic=False))
+    assert not result.converged and result.bound is None and dived == [True]
+    assert result.duties is None or cost(result.duties) == result.value
+    monkeypatch.setattr(columns_module, "DIVE_PROMISE", 0.0)
+    columns_of(scenario).search(first, cost(first), Clock(20, deterministic=False))
+    assert dived == [True]
+
+
+def test_each_step_of_a_dive_prices_in_its_share_of_the_time_left(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scenario, _ = weeks()
+    columns, master, _ = priced_master(scenario)
+    shares: list[float] = []
+
+    def generate(
+        master: _Master, people: list[str], clock: Clock, *, most_rounds: int | None = None
+    ) -> tuple[float | None, float, int, bool]:
+        assert most_rounds == columns_module.DIVE_ROUNDS
+        shares.append(clock.seconds)
+        return None, 0.0, 0, False
+
+    monkeypatch.setattr(columns, "_generate", generate)
+    duties = columns._dive(master, Clock(9, deterministic=False))
+    assert duties is not None and set(duties) == set(columns.people)
+    # Three people, a tenth (rounded up) fixed a step: three steps, three shares of 9 s.
+    assert len(shares) == 3
+    assert shares == pytest.approx([3.0, 4.5, 9.0], abs=0.2)
