@@ -585,10 +585,14 @@ class Columns:
         while free:
             if self.stopped():
                 return None
-            steps, left = 0, len(free)
+            # A round costs about as many pricings as people are free: the steps
+            # left share the time by their people (the first steps, which move the
+            # relaxation most, get the most rounds).
+            sizes, left = [], len(free)
             while left:
-                steps, left = steps + 1, left - math.ceil(left * DIVE_STEP)
-            self._step_generate(master, free, clock, steps)
+                sizes.append(left)
+                left -= math.ceil(left * DIVE_STEP)
+            self._step_generate(master, free, clock, len(free) / sum(sizes))
             master.solve()
             weights = master.weights_of(free)
             heaviest: dict[str, tuple[float, frozenset[str]]] = {}
@@ -616,7 +620,7 @@ class Columns:
         steps = 0
         try:
             while not self.stopped():
-                self._step_generate(master, self.people, clock, max(DIVE_STEPS - steps, 2))
+                self._step_generate(master, self.people, clock, 1 / max(DIVE_STEPS - steps, 2))
                 steps += 1
                 master.solve()
                 shares: dict[tuple[str, str], float] = {}
@@ -660,10 +664,12 @@ class Columns:
         finally:
             self._required = {}
 
-    def _step_generate(self, master: _Master, people: list[str], clock: Clock, steps: int) -> None:
+    def _step_generate(
+        self, master: _Master, people: list[str], clock: Clock, share: float
+    ) -> None:
         """Price ``people`` for a step of a dive: up to ``DIVE_ROUNDS`` rounds, in the
-        step's share of the dive's time left (``steps``: the steps left, about)."""
-        step = Clock(clock.left() / max(steps, 1), deterministic=clock.deterministic)
+        step's ``share`` of the dive's time left."""
+        step = Clock(clock.left() * share, deterministic=clock.deterministic)
         if step.left() > 0:
             self._generate(master, people, step, most_rounds=DIVE_ROUNDS)
         clock.spent += step.spent

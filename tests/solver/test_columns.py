@@ -492,6 +492,6 @@ def test_each_step_of_a_dive_prices_in_its_share_of_the_time_left(
     monkeypatch.setattr(columns, "_generate", generate)
     duties = columns._dive(master, Clock(9, deterministic=False))
     assert duties is not None and set(duties) == set(columns.people)
-    # Three people, a tenth (rounded up) fixed a step: three steps, three shares of 9 s.
-    assert len(shares) == 3
-    assert shares == pytest.approx([3.0, 4.5, 9.0], abs=0.2)
+    # Three people, a tenth (rounded up) fixed a step: steps of 3, 2 and 1 people
+    # left share the 9 s by their people.
+    assert shares == pytest.approx([9 * 3 / 6, 9 * 2 / 3, 9.0], abs=0.2)
