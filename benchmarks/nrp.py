@@ -5,6 +5,7 @@ Run from the repository root:
     .venv/bin/python benchmarks/nrp.py                          # every instance, its target limit
     .venv/bin/python benchmarks/nrp.py --instances 1-6 9 --time-limit 60 --workers 8
     .venv/bin/python benchmarks/nrp.py --write docs/nrp.md --section results
+    .venv/bin/python benchmarks/nrp.py --instances 5 6 8 --repeat 3   # the median of 3 runs
 
 Each instance runs in its own subprocess: it is imported (``solver.nrp``), solved by
 ``solver.solve.solve`` exactly as ``permanence solve`` would, the rota is checked by
@@ -18,6 +19,11 @@ Default time limits are the targets of issue #9: 60 s for instances 1–12, 14,
 16–18; 300 s for 13, 15, 19–24. ``--write FILE --section NAME`` replaces the text
 between ``<!-- nrp:NAME:start -->`` and ``<!-- nrp:NAME:end -->`` in a markdown
 file and writes the rows as CSV next to it (``FILE`` with ``.csv``, per section).
+
+Single runs scatter (CP-SAT's 8 workers on 2 cores are not deterministic in wall
+time, and dives break ties at random): ``--repeat N`` runs each instance N times
+and reports the run with the median objective, the other runs' objectives in a
+column of their own.
 """
 
 from __future__ import annotations
@@ -78,6 +84,7 @@ class Result:
     target: str = ""
     met: str = ""
     error: str = ""
+    runs: str = ""  # every run's objective, with --repeat
 
 
 def best_known() -> dict[int, int]:
@@ -144,6 +151,18 @@ def verdict(result: Result) -> str:
     return "met" if ok else "MISSED"
 
 
+def median_run(results: list[Result]) -> Result:
+    """The run with the median objective (no roster counts as the worst), every
+    run's objective in ``runs``."""
+    ordered = sorted(results, key=lambda result: (result.objective is None, result.objective or 0))
+    median = ordered[(len(ordered) - 1) // 2]
+    if len(results) > 1:
+        median.runs = " / ".join(
+            "–" if result.objective is None else str(result.objective) for result in results
+        )
+    return median
+
+
 def run_in_child(number: int, time_limit: float, workers: int) -> Result:
     command = [sys.executable, str(Path(__file__).resolve()), "--run", str(number)]
     command += ["--time-limit", str(time_limit), "--workers", str(workers)]
@@ -168,12 +187,19 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def row(result: Result) -> list[str]:
+def row(result: Result, repeated: bool = False) -> list[str]:
     def number(value: float | None, digits: int = 1) -> str:
         return "–" if value is None else f"{value:.{digits}f}"
 
+    runs = [result.runs] if repeated else []
     if result.error:
-        return [f"Instance{result.instance}", *[""] * 14, TARGETS[result.instance], result.error]
+        return [
+            f"Instance{result.instance}",
+            *[""] * 14,
+            TARGETS[result.instance],
+            *runs,
+            result.error,
+        ]
     if result.objective is None:
         check = "–"
     elif result.violations:
@@ -199,6 +225,7 @@ def row(result: Result) -> list[str]:
         number(result.best_s),
         check,
         result.target,
+        *runs,
         result.met,
     ]
 
@@ -214,15 +241,22 @@ def markdown(results: list[Result], run_date: str) -> str:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
     ).stdout.strip()
+    repeated = any(result.runs for result in results)
+    columns = [*COLUMNS[:-1], "runs (objectives)", COLUMNS[-1]] if repeated else list(COLUMNS)
     lines = [
         f"- date: {run_date}; code: commit {commit or 'unknown'}",
         f"- machine: {os.cpu_count()} cores, CPU {model}; load average at the end "
         f"{os.getloadavg()[0]:.1f}",
         f"- Python {platform.python_version()}, OR-Tools {version('ortools')}",
+        *(
+            [f"- each instance run {results[0].runs.count(' / ') + 1} times: the median run"]
+            if repeated
+            else []
+        ),
         "",
-        "| " + " | ".join(COLUMNS) + " |",
-        "|" + "---|" * len(COLUMNS),
-        *("| " + " | ".join(row(result)) + " |" for result in results),
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+        *("| " + " | ".join(row(result, repeated)) + " |" for result in results),
     ]
     return "\n".join(lines) + "\n"
 
@@ -262,6 +296,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--write", type=Path, help="markdown file for the table")
     parser.add_argument("--section", default="results")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per instance (median)")
     parser.add_argument("--run", type=int, help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     if arguments.run is not None:
@@ -272,7 +307,8 @@ def main(argv: list[str] | None = None) -> None:
     for number in parse_instances(arguments.instances):
         limit = arguments.time_limit or (300 if number in LONG else 60)
         print(f"Instance{number} ({limit:g} s) …", file=sys.stderr, flush=True)
-        result = run_in_child(number, limit, arguments.workers)
+        runs = [run_in_child(number, limit, arguments.workers) for _ in range(arguments.repeat)]
+        result = median_run(runs)
         results.append(result)
         print("  " + " | ".join(row(result)), file=sys.stderr, flush=True)
     print(markdown(results, datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")))

@@ -6,19 +6,23 @@ days. When a person's hard rules are all *day rules* — at most one duty a day,
 forbidden successions of roles on consecutive days, the longest and shortest
 runs of worked days and of days off, worked weekends over the whole horizon,
 total duty minutes and duties per role — the same question is a shortest path
-through their days, solved here with numpy in milliseconds.
+through their days, solved here in milliseconds (the loops, compiled by
+numba, are in ``solver.day_paths``).
 
-The state after each day is what the person did that day (off, or which role),
-how long the current run of worked (or off) days is, whether that run touches
-the horizon's start (such runs may be shorter than the minimum), the duty
-minutes so far (in units of the greatest common divisor of the lengths) and the
-weekends worked so far; minutes and weekends are array axes, so one numpy
-operation moves every amount at once. Duties per role are priced instead: a
-Lagrange multiplier per role is added to each duty of it and raised while the
-cheapest path takes too many (subgradient steps). The value at any multipliers,
-less the multipliers times the limits, is a lower bound on the least cost;
-when the path obeys every limit and no multiplier is paid for slack, it is the
-least cost itself (``Priced.exact``).
+The state after each day is what the person did that day (off, or the *class*
+of their duty: roles with the same forbidden successors share one), how long
+the current run of worked (or off) days is and whether that run touches the
+horizon's start (such runs may be shorter than the minimum). Resources are
+array axes: the duty minutes so far (in units of the greatest common divisor
+of the lengths, or as counts per length where that counts a limit for free),
+the weekends worked so far and the duties of each *counted* role. A limit of
+duties per role is priced at first: a Lagrange multiplier is added to each duty
+of the role and raised while the cheapest path takes too many (subgradient
+steps); once the cheapest path breaks the limit, the role is counted from then
+on, while the table stays small enough. The value at any multipliers, less the
+multipliers times the limits, is a lower bound on the least cost; when the path
+obeys every limit and no multiplier is paid for slack, it is the least cost
+itself (``Priced.exact``).
 
 The readings are those of the rule modules (``solver.model.working_days``,
 ``successions``, ``weekends``, ``duty_minutes``, ``person_duties``,
@@ -264,8 +268,8 @@ class DayPricer:
         self.work = 0
         self.day_start = np.cumsum([0, *(len(day) for day in rules.days)]).astype(np.int64)
         # Roles with the same forbidden successors share a class (one state for them
-        # all; Curtois-Qu 13: 15 roles, 8 classes); roles whose forbidden predecessor
-        # classes are the same share a column.
+        # all; Curtois-Qu 13: 15 roles of a person, 5 classes); roles whose forbidden
+        # predecessor classes are the same share a column.
         rows = [tuple(row) for row in rules.forbidden.tolist()]
         class_of = [sorted(set(rows)).index(row) for row in rows]
         self.kinds = len(set(rows))
@@ -275,7 +279,7 @@ class DayPricer:
         columns = [tuple(column) for column in by_class.T.tolist()]
         # Fewest allowed predecessors first: each column's minimum starts from the
         # largest earlier one whose classes it also allows (forbidden successions
-        # are mostly nested: Curtois-Qu 13's 8 columns add a class or two each).
+        # are mostly nested: night after day is fine, day after night is not).
         distinct = sorted(set(columns), key=lambda column: (-sum(column), column))
         column_of = [distinct.index(column) for column in columns]
         self.forbidden = np.array(distinct, dtype=bool).reshape(len(distinct), self.kinds).T.copy()
@@ -313,8 +317,9 @@ class DayPricer:
         Minutes are one axis (in units) unless counting duties per length is no
         bigger and counts a role's limit exactly on the way: when a limited role
         is the only one of its length, its limit caps that length's axis
-        (Curtois-Qu 19: 480-minute duties and 600-minute nights of at most 12,
-        55 × 13 cells instead of 217 minutes, the nights priced by a multiplier).
+        (Curtois-Qu 19: 480-minute duties and at most 12 600-minute nights make
+        55 × 13 cells with the nights exact, where 217 minute cells left the
+        nights to a multiplier).
         Returns the lengths in units (none: one axis of minutes) and, per role
         counted so, its axis.
         """
