@@ -380,8 +380,8 @@ class Columns:
         # Curtois-Qu 13 stopped at 1 373 (bound 1 049) against the search by groups'
         # 5 800 after the same time.
         promising = self._all_by_days() and relaxed < best_value * DIVE_PROMISE
-        if solved or promising:
-            solved = True
+        dive = solved or promising
+        if dive:
             diving = Clock(clock.left() - reserve, deterministic=clock.deterministic)
             dived, value = self._dives(master, diving, whole)
             clock.spent += diving.spent
@@ -392,7 +392,7 @@ class Columns:
         # its patterns improved the first rota by 5 % in 20 s: the groups get the time.
         if dived is None or value is None or value >= best_value:
             dived, value = best, best_value
-        if solved and (whole is None or value > whole):
+        if dive and (whole is None or value > whole):
             combining = Clock(min(reserve, clock.left()), deterministic=clock.deterministic)
             combined = self._combine(dived, value, combining)
             clock.spent += combining.spent
