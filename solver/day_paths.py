@@ -14,10 +14,10 @@ the machine code beside this file). Plain arrays in and out, no objects:
   minimum over their predecessors;
 - a *cell* is a flat index over the resource axes (minutes, weekends, counted
   roles), ``digits[cell]`` its index on each axis; a duty moves a cell by its
-  ``steps`` on each axis, and a cell past an axis's end, or not ``allowed``
-  (too many minutes, where minutes are counted per duty length), is no
-  pattern — except on a clamped minutes axis (only a minimum), whose last
-  index means "enough";
+  ``steps`` on each axis (``moves[step, cell]``, worked out beforehand), and a
+  cell past an axis's end, or with too many minutes where minutes are counted
+  per duty length, is no pattern (-1) — except on a clamped minutes axis (only
+  a minimum), whose last index means "enough";
 - ``values[day, state, cell]`` is the least cost of the first ``day`` days
   ending in that state and cell (``values[0]`` is before the first day).
 
@@ -48,7 +48,6 @@ _PATHS = Tuple(
         _INTS,  # dims
         _INTS,  # strides
         _TABLE,  # digits
-        Array(boolean, 1, "A"),  # allowed
         _INTS,  # cell_units
         _INTS,  # need
         Array(boolean, 2, "A"),  # forbidden
@@ -84,26 +83,6 @@ def _compiled(signature: Any) -> Callable[[_F], _F]:
 _TOLERANCE = 1e-12
 
 
-@_compiled(int64(int64, _INTS, _TABLE, _INTS, _INTS, boolean, Array(boolean, 1, "A")))
-def moved(cell: int, steps: np.ndarray, digits: np.ndarray, dims: np.ndarray,
-          strides: np.ndarray, clamped: bool, allowed: np.ndarray) -> int:  # fmt: skip
-    """The cell after a duty of ``steps``, or -1 if it exceeds a limit."""
-    result = cell
-    for axis in range(dims.shape[0]):
-        step = steps[axis]
-        if step == 0:
-            continue
-        index = digits[cell, axis]
-        target = index + step
-        if target >= dims[axis]:
-            if axis == 0 and clamped:
-                target = dims[axis] - 1
-            else:
-                return -1
-        result += (target - index) * strides[axis]
-    return result if allowed[result] else -1
-
-
 @_compiled(int64(int64, int64, int64, int64, int64))
 def _work(kind: int, run: int, touching: int, runs: int, min_run: int) -> int:
     """The state of a worked day; a run long enough forgets whether it touches the start."""
@@ -131,13 +110,13 @@ def _longer(run: int, runs: int, capped: bool) -> int:
 @_compiled(none(_COSTS, _PATHS, _VALUES))
 def forward(costs: np.ndarray, paths: tuple[Any, ...], values: np.ndarray) -> None:
     """Fill ``values`` day by day (see the module's description)."""
-    (day_start, option_class, option_column, after_off, _, dims, strides, digits,
-     allowed, cell_units, need, forbidden, column_base, column_extra, moves, off_move,
-     work_move, option_group, runs, offs, min_run, min_off, capped, clamped) = paths  # fmt: skip
+    (day_start, option_class, option_column, _, _, _, _, _, cell_units, need, forbidden,
+     column_base, column_extra, moves, off_move, work_move, option_group, runs, offs,
+     min_run, min_off, capped, _) = paths  # fmt: skip
     days = day_start.shape[0] - 1
     kinds, columns = forbidden.shape
     states = values.shape[1]
-    cells = digits.shape[0]
+    cells = values.shape[2]
     first_off = kinds * runs * 2
     infinity = np.inf
     values[0, :, :] = infinity
@@ -235,7 +214,7 @@ def forward(costs: np.ndarray, paths: tuple[Any, ...], values: np.ndarray) -> No
             kind = option_class[option]
             column = option_column[option]
             if day == 0:
-                cell = moved(0, after_off[option], digits, dims, strides, clamped, allowed)
+                cell = moves[off_move[option], 0]
                 target = _work(kind, 0, 1, runs, min_run)
                 if cell >= 0 and cost < now[target, cell]:
                     now[target, cell] = cost
@@ -315,7 +294,7 @@ def backward(
     the day before; the first whose value explains today's is taken.
     """
     (day_start, option_class, option_column, after_off, after_work, dims, strides, digits,
-     allowed, _, _, forbidden, _, _, _, _, _, _, runs, offs, min_run, min_off, capped,
+     _, _, forbidden, _, _, moves, off_move, _, _, runs, offs, min_run, min_off, capped,
      clamped) = paths  # fmt: skip
     days = day_start.shape[0] - 1
     kinds = forbidden.shape[0]
@@ -357,7 +336,7 @@ def backward(
             cost = costs[option]
             column = option_column[option]
             if day == 0:
-                start = moved(0, after_off[option], digits, dims, strides, clamped, allowed)
+                start = moves[off_move[option], 0]
                 if (
                     state == _work(kind, 0, 1, runs, min_run)
                     and start == cell

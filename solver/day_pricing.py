@@ -600,7 +600,6 @@ class DayPricer:
             self.dims_array,
             self.strides,
             self.digits,
-            self.allowed,
             self.cell_units,
             self.need,
             self.forbidden,
