@@ -410,7 +410,7 @@ class Columns:
         """Dive from the relaxation while the time left would fit another; the best rota.
 
         Each dive planned (by patterns, then by duties) gets its share of the
-        time, and each of its steps a share of that (``_step_clock``): a dive
+        time, and each of its steps a share of that (``_step_generate``): a dive
         whose time ran out half-way fixed the rest unpriced, and that rota was
         worse than the best before (Curtois-Qu 13: 8 575 against 7 775, at 5 s a
         round), while one round a step everywhere made poor rotas (19: 20 %).

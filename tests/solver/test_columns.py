@@ -495,3 +495,35 @@ def test_each_step_of_a_dive_prices_in_its_share_of_the_time_left(
     # Three people, a tenth (rounded up) fixed a step: steps of 3, 2 and 1 people
     # left share the 9 s by their people.
     assert shares == pytest.approx([9 * 3 / 6, 9 * 2 / 3, 9.0], abs=0.2)
+
+
+def test_dives_solve_by_dual_simplex_after_fixing_and_primal_after_pricing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scenario, _ = weeks()
+    columns, master, first = priced_master(scenario)
+    asked: list[str] = []
+    setter = master.solver.SetSolverSpecificParametersAsString
+
+    def spied(parameters: str) -> bool:
+        asked.append(parameters)
+        return bool(setter(parameters))
+
+    monkeypatch.setattr(master.solver, "SetSolverSpecificParametersAsString", spied)
+    master.solve()
+    assert asked == []  # at the root: the parameters set once, up front
+    master.diving()
+    person = columns.people[0]
+    master.fix(person, first[person])
+    master.solve()  # bounds changed: dual simplex
+    master.solve()  # nothing changed since (as after a round of pricing): primal
+    master.require(columns.people[1], next(iter(first[columns.people[1]])))
+    master.solve()
+    master.release()
+    master.solve()
+    assert asked == [
+        columns_module.DIVE_GLOP,
+        columns_module.DIVE_PRICED_GLOP,
+        columns_module.DIVE_GLOP,
+        columns_module.DIVE_GLOP,
+    ]
