@@ -239,15 +239,16 @@ def test_the_integer_master_combines_known_patterns_into_a_better_rota() -> None
     scenario, _ = weeks()
     best = optimum(scenario)
     columns, _, first = priced_master(scenario)
-    # Start from the worst rota of known patterns that differs from it in one person.
-    worse = max(
-        (
-            {**first, person: shifts}
-            for person in columns.people
-            for shifts in columns.patterns[person]
-        ),
-        key=lambda duties: rota_cost(columns, duties.items()),
-    )
+    # Start from a worse rota of known patterns: everyone works as little as their
+    # rules allow (the first rota may be optimal already, and its patterns the only ones).
+    worse = {}
+    for person in columns.people:
+        built = columns.person_model(person)
+        assert built.pricer is not None
+        light = built.pricer.price({shift: c + 1000 for shift, c in built.coefficients.items()})
+        assert light.shifts is not None
+        columns._know(person, light.shifts)
+        worse[person] = light.shifts
     value = rota_cost(columns, worse.items())
     assert value > rota_cost(columns, first.items())
     combined = columns._combine(worse, value, Clock(10, deterministic=False))
