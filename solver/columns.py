@@ -511,7 +511,7 @@ class Columns:
                     lower, _, required, forbidden = heapq.heappop(heap)
                 else:
                     return best, best_value, min(unproved, best_value)
-                if math.ceil(lower - 1e-6) >= best_value:
+                if _cut_off(lower, best_value):
                     continue
                 if clock.left() <= 0 or self.stopped():
                     heapq.heappush(heap, (lower, next(ties), required, forbidden))
@@ -520,8 +520,15 @@ class Columns:
                 self._forbidden = {person: set(shifts) for person, shifts in forbidden.items()}
                 master.restrict(self._required, self._forbidden)
                 try:
+                    # Priced to the end (no gap): a node whose bound stops short of
+                    # its value cannot be cut off, and the tree grows below it.
                     bound, _, _, _ = self._generate(
-                        master, self.people, clock, most_rounds=NODE_ROUNDS, cutoff=best_value
+                        master,
+                        self.people,
+                        clock,
+                        most_rounds=NODE_ROUNDS,
+                        cutoff=best_value,
+                        gap=0.0,
                     )
                     master.solve()
                 except RelaxationUnsolved:
@@ -529,11 +536,13 @@ class Columns:
                     break
                 if bound is not None:
                     lower = max(lower, bound)
-                if math.ceil(lower - 1e-6) >= best_value:
+                if _cut_off(lower, best_value):
                     continue
                 shares: dict[tuple[str, str], float] = {}
                 heaviest: dict[str, tuple[float, frozenset[str]]] = {}
                 for person, shifts, weight in master.weights_of(self.people):
+                    if weight <= WHOLE / len(self.people):
+                        continue  # most patterns weigh nothing: skip their shifts
                     if weight > heaviest.get(person, (-1.0, shifts))[0]:
                         heaviest[person] = (weight, shifts)
                     for shift_id in shifts:
@@ -547,7 +556,7 @@ class Columns:
                     value = rota_cost(self, duties.items())
                     if value < best_value:
                         best, best_value = duties, value
-                    if math.ceil(lower - 1e-6) < value:
+                    if not _cut_off(lower, value):
                         unproved = min(unproved, lower)
                     continue
                 # The most fractional duty: branching on the largest share short of
@@ -622,13 +631,15 @@ class Columns:
         *,
         most_rounds: int | None = None,
         cutoff: int | None = None,
+        gap: float = ROOT_GAP,
     ) -> tuple[float | None, float, int, bool]:
         """Price ``people`` against the master until no pattern is below zero (or time).
 
         Returns the best lower bound proved on the way (the Lagrangian bound of the
         prices priced at, when every pricing was optimal and everyone was priced),
         the relaxation's last value, the number of rounds and whether it was solved.
-        With ``cutoff``, it stops as soon as the bound proves no rota below it.
+        With ``cutoff``, it stops as soon as the bound proves no rota below it;
+        ``gap`` is how close to the value the bound must come to call it solved.
         """
         bound: float | None = None
         value = math.inf
@@ -667,7 +678,7 @@ class Columns:
                 round_bound = master.lagrangian(prices, least)
                 if bound is None or round_bound > bound:
                     bound, center = round_bound, prices
-                if cutoff is not None and math.ceil(bound - 1e-6) >= cutoff:
+                if cutoff is not None and _cut_off(bound, cutoff):
                     return bound, value, rounds, False
             smoothing = SMOOTHING if found else 0.0
             if bound is None or not proved:
@@ -678,7 +689,7 @@ class Columns:
             # move the relaxation very little: "tailing off").
             if math.ceil(bound - 1e-6) >= math.ceil(value - 1e-6):
                 return bound, value, rounds, True
-            if value - bound <= ROOT_GAP * abs(value):
+            if value - bound <= gap * abs(value):
                 return bound, value, rounds, True
             # Nothing below zero, yet the bound is short of the value: pricing
             # stopped within its gap, so the next round proves to optimality.
@@ -1124,6 +1135,12 @@ class _Collector(cp_model.CpSolverSolutionCallback):
         cost = round(self.value(self.built.cost))
         scaled = SCALE * cost - sum(self.weights[shift_id] for shift_id in shifts)
         self.found.append((shifts, cost, scaled))
+
+
+def _cut_off(bound: float, value: int) -> bool:
+    """Whether a lower ``bound`` proves that no rota costs less than ``value`` (costs
+    are whole numbers)."""
+    return bound > value - 1 + 1e-6
 
 
 def rota_cost(columns: Columns, duties: Iterable[tuple[str, frozenset[str]]]) -> int:

@@ -3,6 +3,7 @@ dive to a rota, and what they give ``solve``."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -528,3 +529,97 @@ def test_dives_solve_by_dual_simplex_after_fixing_and_primal_after_pricing(
         columns_module.DIVE_GLOP,
         columns_module.DIVE_GLOP,
     ]
+
+
+def test_a_forbidden_duty_shuts_out_patterns_with_it_and_pricing_avoids_it() -> None:
+    scenario, _ = weeks()
+    columns, master, first = priced_master(scenario)
+    prices, _ = master.solve()
+    # A may not take a duty of A's first pattern: A's patterns with it are out.
+    duty = min(first["A"])
+    master.restrict({}, {"A": {duty}})
+    infinity = master.solver.infinity()
+    for shifts, var in master.weights["A"].items():
+        assert var.ub() == (0 if duty in shifts else infinity)
+    columns._forbidden = {"A": {duty}}
+    priced, _ = columns._price_by_days("A", prices)
+    assert priced.shifts is not None and duty not in priced.shifts
+    # Patterns found later are shut out too, until the node is left.
+    built = columns.person_model("A")
+    assert built.pricer is not None
+    costs = {s: c - (1000 if s == duty else 0) for s, c in built.coefficients.items()}
+    taking = built.pricer.price(costs).shifts
+    assert taking is not None and duty in taking
+    columns._know("A", taking)
+    master.sync()
+    assert master.weights["A"][taking].ub() == 0
+    master.restrict({}, {})
+    assert all(var.ub() == infinity for var in master.weights["A"].values())
+
+
+def test_pricing_that_cannot_hold_what_a_node_requires_and_forbids_finds_nothing() -> None:
+    scenario, _ = weeks()
+    columns, master, _ = priced_master(scenario)
+    prices, _ = master.solve()
+    day5 = shift_id("D", 5)
+    columns._required = {"A": {day5}}
+    columns._forbidden = {"A": {day5}}
+    priced, _ = columns._price_by_days("A", prices)
+    assert priced.shifts is None and priced.value is None
+
+
+def test_pricing_stops_once_its_bound_reaches_the_cutoff() -> None:
+    scenario, _ = weeks()
+    columns, master, _ = priced_master(scenario)
+    # Any bound reaches a cutoff of minus a million: one round, and not "solved".
+    bound, _, rounds, converged = columns._generate(
+        master, columns.people, Clock(10, deterministic=False), cutoff=-1_000_000
+    )
+    assert bound is not None and rounds == 1 and not converged
+
+
+def test_branch_and_price_proves_the_optimum_from_any_rota() -> None:
+    scenario, _ = weeks()
+    best = optimum(scenario)
+    columns, master, first = priced_master(scenario)
+    duties, value, bound = columns._branch_and_price(
+        master, Clock(30, deterministic=False), first, cost(first) + 1000, -math.inf
+    )
+    assert value == best == bound
+    assert cost(duties) == value == rota_cost(columns, duties.items())
+    assert all(shifts in columns.patterns[person] for person, shifts in duties.items())
+    assert columns._checked(duties, Clock(10, deterministic=False))
+    assert validator_clean(scenario, duties)
+    # The tree's requirements are gone: the master and pricing are free again.
+    assert not columns._required and not columns._forbidden
+    assert not master.required and not master.forbidden
+
+
+def test_branch_and_price_without_time_keeps_the_rota_and_bound_given() -> None:
+    scenario, _ = weeks()
+    columns, master, first = priced_master(scenario)
+    value = cost(first)
+    duties, found, bound = columns._branch_and_price(
+        master, Clock(0, deterministic=False), first, value, 12.5
+    )
+    assert duties is first and found == value and bound == 12.5
+
+
+@needs_instances
+@pytest.mark.slow
+def test_branch_and_price_finds_and_proves_the_optimum_of_instance_5() -> None:
+    # The dives end at 1 146-1 252 on Instance5 (optimum 1 143, relaxation 1 138):
+    # only the tree closes the gap.
+    instance = read_instance((CURTOIS / "Instance5.txt").read_text(), "Instance5")
+    scenario = to_scenario(instance, time_limit=60, workers=2)
+    expanded = expand(scenario)
+    eligibility = Eligibility(expanded)
+    targets = fairness_targets(expanded, eligibility)
+    columns = Columns(expanded, eligibility, targets, scenario.solver, TIER)
+    first = columns.first_rota(Clock(10, deterministic=False))
+    assert first is not None
+    value = rota_cost(columns, first.items())
+    result = columns.search(first, value, Clock(45, deterministic=False))
+    assert result.duties is not None and result.value == result.bound == 1143
+    duties = [(person, shift) for person, shifts in result.duties.items() for shift in shifts]
+    assert benchmark_cost(instance, duties) == 1143
