@@ -18,6 +18,11 @@ linear relaxation is far tighter than the relaxation of the duty model:
 - when no person has a pattern below zero the relaxation is solved, and its value
   is a lower bound on every rota; before that, the value plus every person's
   (negative) least reduced cost is one (when every pricing was proved optimal);
+- **dives** fix patterns (or require duties) the relaxation chose, pricing as
+  they go, until everyone has one: each gives a rota;
+- **branch and price** (when everyone is priced by days) searches a tree of
+  duties required and forbidden from the relaxation, cutting off every node
+  whose bound cannot beat the best rota: searched to the end, it proves it optimal;
 - the **integer master** (CP-SAT) then picks exactly one known pattern per person,
   hinted with the best rota so far, so it can only return a rota at least as good.
 
@@ -356,12 +361,13 @@ class Columns:
         return agreed
 
     def search(self, best: Duties, best_value: int, clock: Clock) -> ColumnResult:
-        """Solve the relaxation, dive to rotas, then combine the best of all patterns.
+        """Solve the relaxation, dive to rotas, search the tree, then combine known patterns.
 
         The relaxation gets up to ``ROOT_SHARE`` of the time, the dives what it
         leaves but ``COMBINE_SHARE`` of the whole, which goes to the integer
-        master. Returns a rota if one is better than ``best_value``, and the lower
-        bound the relaxation proved (if it did).
+        master; the branch and price gets what the dives leave of theirs.
+        Returns a rota if one is better than ``best_value``, and the lower bound
+        proved (by the relaxation, or by the tree's nodes left), if any.
         """
         given = best_value
         reserve = clock.left() * COMBINE_SHARE

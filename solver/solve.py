@@ -410,6 +410,13 @@ def _by_groups(search: _Search, groups: reroster.Reroster, tier: str, share: flo
         report(hint.tier_values[tier])
         reported = hint.tier_values[tier]
         hint, lower = _by_columns(search, priced, tier, share, duties, hint)
+        value = hint.tier_values[tier]
+        if lower is not None and value <= lower:
+            # The columns proved this rota optimal (the tree searched to the end):
+            # CP-SAT would only prove it again.
+            report(value)
+            seconds = time.perf_counter() - search.started
+            return _Outcome(cp_model.OPTIMAL, hint, value, value, seconds, False)
     if hint is not None:
         # Every later search is to do better than this rota (and reports only that).
         search.plan.model.add(expr <= hint.tier_values[tier])

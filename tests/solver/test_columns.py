@@ -11,6 +11,7 @@ from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from solver import columns as columns_module
+from solver import solve as solve_module
 from solver.columns import Columns, RelaxationUnsolved, _Master, _Prices, rota_cost
 from solver.day_pricing import Priced
 from solver.eligibility import Eligibility
@@ -121,6 +122,25 @@ def test_solve_through_the_columns_returns_the_proven_optimum() -> None:
     rota = solve(scenario, time_limit=10)
     best = optimum(scenario)
     assert rota.status == "OPTIMAL" and rota.objective.value == best
+    assert not check_rota(expand(scenario), rota)
+
+
+def test_a_rota_the_columns_prove_optimal_is_not_searched_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scenario, _ = weeks()
+    runs: list[str] = []
+    original = solve_module._Search.run
+
+    def counted(self: Any, tier: str, *args: Any) -> Any:
+        runs.append(tier)
+        return original(self, tier, *args)
+
+    monkeypatch.setattr(solve_module._Search, "run", counted)
+    rota = solve(scenario, time_limit=10)
+    assert rota.status == "OPTIMAL" and rota.objective.value == optimum(scenario)
+    assert rota.objective.bound == rota.objective.value
+    assert runs == []  # the relaxation's bound met the rota: CP-SAT never ran
     assert not check_rota(expand(scenario), rota)
 
 
