@@ -544,15 +544,7 @@ class Columns:
                     lower = max(lower, bound)
                 if _cut_off(lower, best_value):
                     continue
-                shares: dict[tuple[str, str], float] = {}
-                heaviest: dict[str, tuple[float, frozenset[str]]] = {}
-                for person, shifts, weight in master.weights_of(self.people):
-                    if weight <= WHOLE / len(self.people):
-                        continue  # most patterns weigh nothing: skip their shifts
-                    if weight > heaviest.get(person, (-1.0, shifts))[0]:
-                        heaviest[person] = (weight, shifts)
-                    for shift_id in shifts:
-                        shares[person, shift_id] = shares.get((person, shift_id), 0.0) + weight
+                shares, heaviest = master.shares(self.people)
                 fractional = [
                     (share, duty) for duty, share in shares.items() if WHOLE < share < 1 - WHOLE
                 ]
@@ -752,13 +744,7 @@ class Columns:
                 self._step_generate(master, self.people, clock, 1 / max(DIVE_STEPS - steps, 2))
                 steps += 1
                 master.solve()
-                shares: dict[tuple[str, str], float] = {}
-                heaviest: dict[str, tuple[float, frozenset[str]]] = {}
-                for person, shifts, weight in master.weights_of(self.people):
-                    if weight > heaviest.get(person, (-1.0, shifts))[0]:
-                        heaviest[person] = (weight, shifts)
-                    for shift_id in shifts:
-                        shares[person, shift_id] = shares.get((person, shift_id), 0.0) + weight
+                shares, heaviest = master.shares(self.people)
                 if all(weight >= 1 - WHOLE for weight, _ in heaviest.values()):
                     return {person: shifts for person, (_, shifts) in heaviest.items()}
                 whole = [
@@ -1086,6 +1072,22 @@ class _Master:
             for person in people
             for shifts, var in self.weights[person].items()
         ]
+
+    def shares(
+        self, people: list[str]
+    ) -> tuple[dict[tuple[str, str], float], dict[str, tuple[float, frozenset[str]]]]:
+        """In the last solution: each duty's share (the weight of its person's patterns
+        that hold it) and each person's heaviest pattern with its weight."""
+        shares: dict[tuple[str, str], float] = {}
+        heaviest: dict[str, tuple[float, frozenset[str]]] = {}
+        for person, shifts, weight in self.weights_of(people):
+            if weight <= WHOLE / len(self.columns.people):
+                continue  # most patterns weigh nothing: their shifts are not visited
+            if weight > heaviest.get(person, (-1.0, shifts))[0]:
+                heaviest[person] = (weight, shifts)
+            for shift_id in shifts:
+                shares[person, shift_id] = shares.get((person, shift_id), 0.0) + weight
+        return shares, heaviest
 
     def release(self) -> None:
         """Free every fixed person and required duty again (for another dive)."""
