@@ -167,7 +167,8 @@ class Columns:
     _reduced: dict[str, float] = field(init=False, default_factory=dict)
     # Wall seconds spent pricing by days (for the benchmark's trace).
     day_seconds: float = field(init=False, default=0.0)
-    # Shifts a dive by duties requires of a person (their patterns without them are out).
+    # Shifts a dive by duties or a node of the tree requires of a person (their
+    # patterns without them are out).
     _required: dict[str, set[str]] = field(init=False, default_factory=dict)
     # Shifts the branch and price forbids a person (pricing by days closes them).
     _forbidden: dict[str, set[str]] = field(init=False, default_factory=dict)

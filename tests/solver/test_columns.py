@@ -631,11 +631,7 @@ def test_branch_and_price_finds_and_proves_the_optimum_of_instance_5() -> None:
     # The dives end at 1 146-1 252 on Instance5 (optimum 1 143, relaxation 1 138):
     # only the tree closes the gap.
     instance = read_instance((CURTOIS / "Instance5.txt").read_text(), "Instance5")
-    scenario = to_scenario(instance, time_limit=60, workers=2)
-    expanded = expand(scenario)
-    eligibility = Eligibility(expanded)
-    targets = fairness_targets(expanded, eligibility)
-    columns = Columns(expanded, eligibility, targets, scenario.solver, TIER)
+    columns = columns_of(to_scenario(instance, time_limit=60, workers=2))
     first = columns.first_rota(Clock(10, deterministic=False))
     assert first is not None
     value = rota_cost(columns, first.items())
