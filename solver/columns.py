@@ -1086,7 +1086,9 @@ class _Master:
                 continue  # most patterns weigh nothing: their shifts are not visited
             if weight > heaviest.get(person, (-1.0, shifts))[0]:
                 heaviest[person] = (weight, shifts)
-            for shift_id in shifts:
+            # In order of the shifts, not of their hashes (which vary by process):
+            # the dives draw their noise in this order.
+            for shift_id in sorted(shifts):
                 shares[person, shift_id] = shares.get((person, shift_id), 0.0) + weight
         return shares, heaviest
 

@@ -166,8 +166,13 @@ def build_model(
             for person in eligibility.people_for(shift.id)
         ]
     else:
+        # In the scenario's order, not the set's (string hashes vary by process, and
+        # CP-SAT's search follows the order of the variables).
         pairs = [
-            (person, shift_id) for person in chosen for shift_id in eligibility.shifts_for(person)
+            (person.id, shift_id)
+            for person in expanded.scenario.people
+            if person.id in chosen
+            for shift_id in eligibility.shifts_for(person.id)
         ]
     context = ModelContext(
         expanded=expanded,
