@@ -823,14 +823,21 @@ class Columns:
         proved = True
         started = time.perf_counter()
         days_priced: list[tuple[Priced, int]] = []
-        for person in by_days:
-            if clock.left() <= 0 or self.stopped():
-                proved = False  # not everyone priced: no bound from this round
-                by_days = by_days[: len(days_priced)]
-                break
-            days_priced.append(self._price_by_days(person, prices))
-            if self.options.deterministic:
-                clock.spent += days_priced[-1][1] * DAY_WORK_SECONDS
+        with ThreadPoolExecutor(PRICING_THREADS) as pool:
+            # A batch of people at a time, one a thread (the loops by days let go of
+            # the interpreter); the clock is read between batches.
+            for first in range(0, len(by_days), PRICING_THREADS):
+                if clock.left() <= 0 or self.stopped():
+                    proved = False  # not everyone priced: no bound from this round
+                    by_days = by_days[: len(days_priced)]
+                    break
+                batch = by_days[first : first + PRICING_THREADS]
+                priced_batch = list(
+                    pool.map(lambda person: self._price_by_days(person, prices), batch)
+                )
+                days_priced.extend(priced_batch)
+                if self.options.deterministic:
+                    clock.spent += sum(work for _, work in priced_batch) * DAY_WORK_SECONDS
         for person, (priced, _) in zip(by_days, days_priced, strict=True):
             built = self._models[person]
             least[person] = built.constant + priced.bound - NEGATIVE

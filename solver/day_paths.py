@@ -72,8 +72,9 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _compiled(signature: Any) -> Callable[[_F], _F]:
-    """numba's ``njit`` with an explicit signature, cached on disk."""
-    return cast(Callable[[_F], _F], njit(signature, cache=True))
+    """numba's ``njit`` with an explicit signature, cached on disk; it lets go of the
+    interpreter while it runs, so people are priced on every core."""
+    return cast(Callable[[_F], _F], njit(signature, cache=True, nogil=True))
 
 
 # Values this close count as equal when walking back (they are the same sums).
