@@ -823,9 +823,10 @@ class Columns:
         proved = True
         started = time.perf_counter()
         days_priced: list[tuple[Priced, int]] = []
+        # One pool for the round: people by days a batch at a time, one a thread (the
+        # loops by days let go of the interpreter; the clock is read between
+        # batches), then people by CP-SAT (which lets go of it while it solves).
         with ThreadPoolExecutor(PRICING_THREADS) as pool:
-            # A batch of people at a time, one a thread (the loops by days let go of
-            # the interpreter); the clock is read between batches.
             for first in range(0, len(by_days), PRICING_THREADS):
                 if clock.left() <= 0 or self.stopped():
                     proved = False  # not everyone priced: no bound from this round
@@ -838,25 +839,25 @@ class Columns:
                 days_priced.extend(priced_batch)
                 if self.options.deterministic:
                     clock.spent += sum(work for _, work in priced_batch) * DAY_WORK_SECONDS
-        for person, (priced, _) in zip(by_days, days_priced, strict=True):
-            built = self._models[person]
-            least[person] = built.constant + priced.bound - NEGATIVE
-            if priced.shifts is None or priced.value is None:
-                self._reduced[person] = 0.0
-                continue
-            reduced = built.constant + priced.value - prices.person[person]
-            self._reduced[person] = max(-reduced, 0.0)
-            if reduced < -NEGATIVE and priced.shifts not in self.patterns[person]:
-                self._know(person, priced.shifts)
-                found += 1
-        self.day_seconds += time.perf_counter() - started
-        if not by_solver:
-            return found, least, proved
-        seconds = min(PRICING_SECONDS, clock.left() * PRICING_THREADS / max(len(by_solver), 1))
-        gaps = [
-            0.0 if exact else PRICING_GAP * self._reduced.get(person, 0.0) for person in by_solver
-        ]
-        with ThreadPoolExecutor(PRICING_THREADS) as pool:
+            for person, (priced, _) in zip(by_days, days_priced, strict=True):
+                built = self._models[person]
+                least[person] = built.constant + priced.bound - NEGATIVE
+                if priced.shifts is None or priced.value is None:
+                    self._reduced[person] = 0.0
+                    continue
+                reduced = built.constant + priced.value - prices.person[person]
+                self._reduced[person] = max(-reduced, 0.0)
+                if reduced < -NEGATIVE and priced.shifts not in self.patterns[person]:
+                    self._know(person, priced.shifts)
+                    found += 1
+            self.day_seconds += time.perf_counter() - started
+            if not by_solver:
+                return found, least, proved
+            seconds = min(PRICING_SECONDS, clock.left() * PRICING_THREADS / max(len(by_solver), 1))
+            gaps = [
+                0.0 if exact else PRICING_GAP * self._reduced.get(person, 0.0)
+                for person in by_solver
+            ]
             priced_by_solver = list(
                 pool.map(
                     lambda person, seed, gap: self._price_one(person, prices, seconds, seed, gap),
