@@ -18,6 +18,11 @@ Each run passes three gates before the job's function is called:
 
 The run's outcome, duration and summary are kept on that row for
 ``GET /api/v1/jobs``. Jobs take "now" from the runner's clock.
+
+A worker that takes the lead marks the runs other workers left ``running`` as
+failed ("abandoned"): their holder lost the lead mid-run (killed, or stalled
+past its lease), so without this they would show as running forever. A stalled
+holder that does finish later still writes its real outcome over it.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from apscheduler.events import EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobExecutio
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
@@ -169,6 +174,7 @@ class PeriodicRunner:
                 return leading
             if leading and self._scheduler is None:
                 log.info("took the lead: starting periodic jobs", extra={"worker": self.name})
+                self._close_abandoned_runs(now)
                 self._start_scheduler()
             elif not leading and self._scheduler is not None:
                 log.warning("lost the lead: stopping periodic jobs", extra={"worker": self.name})
@@ -187,6 +193,28 @@ class PeriodicRunner:
                     insert(WorkerHeartbeat).values(
                         name=self.name, started_at=now, beat_at=now, is_leader=leading
                     )
+                )
+
+    def _close_abandoned_runs(self, now: datetime) -> None:
+        with self.engine.begin() as connection:
+            rows = connection.execute(
+                select(col(PeriodicRun.id), col(PeriodicRun.job_id), col(PeriodicRun.holder)).where(
+                    col(PeriodicRun.outcome) == "running", col(PeriodicRun.holder) != self.name
+                )
+            ).all()
+            for run_id, job_id, holder in rows:
+                connection.execute(
+                    update(PeriodicRun)
+                    .where(col(PeriodicRun.id) == run_id, col(PeriodicRun.outcome) == "running")
+                    .values(
+                        outcome="failed",
+                        summary=f"abandoned: {holder} lost the lead before the run finished",
+                        finished_at=now,
+                    )
+                )
+                log.warning(
+                    "abandoned periodic run marked failed",
+                    extra={"job": job_id, "holder": holder, "worker": self.name},
                 )
 
     def _start_scheduler(self) -> None:

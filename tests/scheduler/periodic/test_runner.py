@@ -317,6 +317,43 @@ def test_stop_waits_for_a_running_job_and_releases_the_lease(periodic_engine: En
     assert run_row.outcome == "succeeded"
 
 
+def test_the_new_leader_marks_runs_left_running_by_a_lost_leader_failed(
+    periodic_engine: Engine,
+) -> None:
+    now = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    with Session(periodic_engine) as session:
+        for job_id, holder, outcome in [
+            ("killed", "host:111", "running"),
+            ("finished", "host:111", "succeeded"),
+        ]:
+            session.add(
+                PeriodicRun(
+                    job_id=job_id, trigger_key=job_id, scheduled_for=now, holder=holder,
+                    started_at=now - timedelta(minutes=1), outcome=outcome,
+                )
+            )  # fmt: skip
+        session.commit()
+    job = recording_job("job", IntervalTrigger(hours=1, timezone=BRUSSELS), [])
+    follower = PeriodicRunner(
+        periodic_engine, settings=make_settings(), name="follower", jobs=[job],
+        clock=lambda: now, lead=False,
+    )  # fmt: skip
+    follower.tick()  # a worker that does not lead leaves the runs alone
+    assert runs(periodic_engine, "killed")[0].outcome == "running"
+    successor = PeriodicRunner(
+        periodic_engine, settings=make_settings(), name="successor", jobs=[job], clock=lambda: now
+    )
+    try:
+        assert successor.tick()
+        (abandoned,) = runs(periodic_engine, "killed")
+        assert abandoned.outcome == "failed" and abandoned.finished_at == now
+        assert abandoned.summary == "abandoned: host:111 lost the lead before the run finished"
+        (finished,) = runs(periodic_engine, "finished")
+        assert finished.outcome == "succeeded" and finished.summary is None
+    finally:
+        successor.stop()
+
+
 def test_a_worker_that_does_not_lead_still_beats_and_leaves_the_lease_free(
     periodic_engine: Engine,
 ) -> None:
