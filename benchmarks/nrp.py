@@ -6,6 +6,7 @@ Run from the repository root:
     .venv/bin/python benchmarks/nrp.py --instances 1-6 9 --time-limit 60 --workers 8
     .venv/bin/python benchmarks/nrp.py --write docs/nrp.md --section results
     .venv/bin/python benchmarks/nrp.py --instances 5 6 8 --repeat 3   # the median of 3 runs
+    .venv/bin/python benchmarks/nrp.py --instances 8 --repeat 3 --seed 1   # seeds 1, 2, 3
 
 Each instance runs in its own subprocess: it is imported (``solver.nrp``), solved by
 ``solver.solve.solve`` exactly as ``permanence solve`` would, the rota is checked by
@@ -21,9 +22,11 @@ between ``<!-- nrp:NAME:start -->`` and ``<!-- nrp:NAME:end -->`` in a markdown
 file and writes the rows as CSV next to it (``FILE`` with ``.csv``, per section).
 
 Single runs scatter (CP-SAT's 8 workers on 2 cores are not deterministic in wall
-time, and dives break ties at random): ``--repeat N`` runs each instance N times
-and reports the run with the median objective, the other runs' objectives in a
-column of their own.
+time, and dives break ties at random, following the solver's seed): ``--repeat N``
+runs each instance N times and reports the run with the median objective, the other
+runs' objectives in a column of their own. Every run uses the same seed (1, the
+scenario's default) unless ``--seed S`` is given: then run k (from 0) uses seed
+S + k, so the runs are independent samples of the search rather than of the machine.
 """
 
 from __future__ import annotations
@@ -85,6 +88,7 @@ class Result:
     met: str = ""
     error: str = ""
     runs: str = ""  # every run's objective, with --repeat
+    seed: int = 1
 
 
 def best_known() -> dict[int, int]:
@@ -95,12 +99,12 @@ def best_known() -> dict[int, int]:
         }
 
 
-def run_instance(number: int, time_limit: float, workers: int) -> Result:
-    result = Result(instance=number, time_limit=time_limit, workers=workers)
+def run_instance(number: int, time_limit: float, workers: int, seed: int = 1) -> Result:
+    result = Result(instance=number, time_limit=time_limit, workers=workers, seed=seed)
     result.target = TARGETS[number]
     started = time.perf_counter()
     instance = read_instance((DATA / f"Instance{number}.txt").read_text(), f"Instance{number}")
-    scenario = to_scenario(instance, time_limit=time_limit, workers=workers)
+    scenario = to_scenario(instance, time_limit=time_limit, workers=workers, seed=seed)
     result.import_s = time.perf_counter() - started
     result.days, result.people = instance.days, len(instance.employees)
     result.types = len(instance.shift_types)
@@ -163,20 +167,20 @@ def median_run(results: list[Result]) -> Result:
     return median
 
 
-def run_in_child(number: int, time_limit: float, workers: int) -> Result:
+def run_in_child(number: int, time_limit: float, workers: int, seed: int) -> Result:
     command = [sys.executable, str(Path(__file__).resolve()), "--run", str(number)]
-    command += ["--time-limit", str(time_limit), "--workers", str(workers)]
+    command += ["--time-limit", str(time_limit), "--workers", str(workers), "--seed", str(seed)]
     allowed = time_limit * 2 + 600
     try:
         completed = subprocess.run(
             command, capture_output=True, text=True, timeout=allowed, cwd=ROOT, check=False
         )
     except subprocess.TimeoutExpired:
-        return Result(instance=number, error=f"killed after {allowed:.0f} s")
+        return Result(instance=number, seed=seed, error=f"killed after {allowed:.0f} s")
     lines = completed.stdout.strip().splitlines()
     if completed.returncode != 0 or not lines:
         tail = completed.stderr.strip().splitlines()[-1:] or ["no output"]
-        return Result(instance=number, error=f"exit {completed.returncode}: {tail[0]}")
+        return Result(instance=number, seed=seed, error=f"exit {completed.returncode}: {tail[0]}")
     return Result(**json.loads(lines[-1]))
 
 
@@ -230,7 +234,7 @@ def row(result: Result, repeated: bool = False) -> list[str]:
     ]
 
 
-def markdown(results: list[Result], run_date: str) -> str:
+def markdown(results: list[Result], run_date: str, seeds: str) -> str:
     model = "unknown"
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.exists():
@@ -249,7 +253,10 @@ def markdown(results: list[Result], run_date: str) -> str:
         f"{os.getloadavg()[0]:.1f}",
         f"- Python {platform.python_version()}, OR-Tools {version('ortools')}",
         *(
-            [f"- each instance run {results[0].runs.count(' / ') + 1} times: the median run"]
+            [
+                f"- each instance run {results[0].runs.count(' / ') + 1} times ({seeds}): "
+                "the median run"
+            ]
             if repeated
             else []
         ),
@@ -289,6 +296,11 @@ def parse_instances(values: list[str]) -> list[int]:
     return numbers
 
 
+def run_seeds(first: int | None, repeat: int) -> list[int]:
+    """The solver seed of each run: all 1 by default, else ``first``, ``first + 1``, …"""
+    return [1] * repeat if first is None else [first + k for k in range(repeat)]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--instances", nargs="+", default=["1-24"], help="e.g. 1-6 9")
@@ -297,23 +309,38 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--write", type=Path, help="markdown file for the table")
     parser.add_argument("--section", default="results")
     parser.add_argument("--repeat", type=int, default=1, help="runs per instance (median)")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        help="solver seed of the first run; run k uses seed + k (default: 1 for all)",
+    )
     parser.add_argument("--run", type=int, help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     if arguments.run is not None:
-        result = run_instance(arguments.run, arguments.time_limit, arguments.workers)
+        result = run_instance(
+            arguments.run, arguments.time_limit, arguments.workers, arguments.seed or 1
+        )
         print(json.dumps(asdict(result)))
         return
     results = []
     for number in parse_instances(arguments.instances):
         limit = arguments.time_limit or (300 if number in LONG else 60)
         print(f"Instance{number} ({limit:g} s) …", file=sys.stderr, flush=True)
-        runs = [run_in_child(number, limit, arguments.workers) for _ in range(arguments.repeat)]
+        runs = [
+            run_in_child(number, limit, arguments.workers, seed)
+            for seed in run_seeds(arguments.seed, arguments.repeat)
+        ]
         result = median_run(runs)
         results.append(result)
         print("  " + " | ".join(row(result)), file=sys.stderr, flush=True)
-    print(markdown(results, datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")))
+    seeds = (
+        "seed 1 each time"
+        if arguments.seed is None
+        else f"seeds {', '.join(map(str, run_seeds(arguments.seed, arguments.repeat)))}"
+    )
+    section = markdown(results, datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"), seeds)
+    print(section)
     if arguments.write:
-        section = markdown(results, datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"))
         write_section(arguments.write, arguments.section, section)
         write_csv(arguments.write.with_name(f"nrp-{arguments.section}.csv"), results)
 

@@ -173,7 +173,7 @@ def day_and_type(shift: str) -> tuple[int, str]:
 
 
 def scenario_data(
-    instance: Instance, *, time_limit: float = 60, workers: int = 8
+    instance: Instance, *, time_limit: float = 60, workers: int = 8, seed: int = 1
 ) -> dict[str, Any]:
     """The instance as plain scenario data (what ``permanence import-nrp`` writes)."""
     days, weeks = instance.days, instance.days // 7
@@ -288,12 +288,16 @@ def scenario_data(
             "priorities": ["coverage", "preferences"],
             "combine": [["coverage", "preferences"]],
         },
-        "solver": {"time_limit": time_limit, "workers": workers, "seed": 1},
+        "solver": {"time_limit": time_limit, "workers": workers, "seed": seed},
     }
 
 
-def to_scenario(instance: Instance, *, time_limit: float = 60, workers: int = 8) -> Scenario:
-    return parse_scenario(scenario_data(instance, time_limit=time_limit, workers=workers))
+def to_scenario(
+    instance: Instance, *, time_limit: float = 60, workers: int = 8, seed: int = 1
+) -> Scenario:
+    return parse_scenario(
+        scenario_data(instance, time_limit=time_limit, workers=workers, seed=seed)
+    )
 
 
 def benchmark_cost(instance: Instance, duties: Iterable[tuple[str, str]]) -> int:

@@ -33,11 +33,18 @@ def test_a_single_run_has_no_runs_column() -> None:
     bench = script()
     single = bench.median_run([bench.Result(instance=1, objective=607)])
     assert single.runs == ""
-    table = bench.markdown([single], "today")
+    table = bench.markdown([single], "today", "seed 1 each time")
     assert "runs (objectives)" not in table and "median" not in table
     repeated = bench.median_run([bench.Result(instance=1, objective=v) for v in (607, 607)])
-    table = bench.markdown([repeated], "today")
-    assert "runs (objectives)" in table and "run 2 times" in table
+    table = bench.markdown([repeated], "today", "seeds 4, 5")
+    assert "runs (objectives)" in table and "run 2 times (seeds 4, 5)" in table
     header, rule, line = table.strip().splitlines()[-3:]
     assert header.count("|") == rule.count("|") == line.count("|")
     assert "607 / 607" in line
+
+
+def test_repeats_share_seed_1_unless_a_first_seed_is_given() -> None:
+    bench = script()
+    assert bench.run_seeds(None, 3) == [1, 1, 1]
+    assert bench.run_seeds(4, 3) == [4, 5, 6]
+    assert bench.run_seeds(0, 1) == [0]

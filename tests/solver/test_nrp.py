@@ -107,6 +107,12 @@ def test_the_scenario_mirrors_the_instance() -> None:
     assert day_and_type(shift_id("N", 6)) == (6, "N")
 
 
+def test_the_solver_seed_is_1_unless_given() -> None:
+    instance = read_instance(SMALL, "small")
+    assert to_scenario(instance).solver.seed == 1
+    assert to_scenario(instance, seed=7).solver.seed == 7
+
+
 def test_benchmark_cost_counts_requests_and_cover() -> None:
     instance = read_instance(SMALL, "small")
     # A on N day 0 (request granted, but 1 over on N), B on D days 0 and 1 (off-request
