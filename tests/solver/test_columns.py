@@ -194,6 +194,26 @@ def priced_master(scenario: Scenario) -> tuple[Columns, _Master, dict[str, froze
     return columns, master, first
 
 
+def test_pricing_the_people_left_stops_once_none_of_them_has_a_pattern_below_zero() -> None:
+    scenario, _ = weeks()
+    columns, master, _ = priced_master(scenario)
+    columns._generate(master, columns.people, Clock(20, deterministic=False))
+    master.diving()
+    _, heaviest = master.shares(columns.people)
+    fixed = columns.people[0]
+    master.fix(fixed, heaviest[fixed][1])
+    left = columns.people[1:]
+    _, value, rounds, solved = columns._generate(
+        master, left, Clock(20, deterministic=False), most_rounds=columns_module.DIVE_ROUNDS
+    )
+    # Solved without a bound (not everyone was priced), well before the rounds allowed.
+    assert solved and rounds < columns_module.DIVE_ROUNDS
+    prices, again = master.solve()
+    found, least, _ = columns._price(prices, left, Clock(20, deterministic=False), exact=True)
+    assert found == 0 and again == pytest.approx(value)
+    assert all(least[person] - prices.person[person] >= -1e-5 for person in left)
+
+
 def test_any_prices_give_a_lagrangian_bound_on_every_rota() -> None:
     scenario, _ = weeks()
     best = optimum(scenario)
@@ -517,6 +537,31 @@ def test_each_step_of_a_dive_prices_in_its_share_of_the_time_left(
     # Three people, a tenth (rounded up) fixed a step: steps of 3, 2 and 1 people
     # left share the 9 s by their people.
     assert shares == pytest.approx([9 * 3 / 6, 9 * 2 / 3, 9.0], abs=0.2)
+
+
+def test_the_dive_by_duties_runs_after_a_dive_by_patterns_that_overran_its_share(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scenario, _ = weeks()
+    columns, master, first = priced_master(scenario)
+    dived: list[tuple[str, float]] = []
+
+    def diving(kind: str) -> Any:
+        def dive(master: _Master, clock: Clock) -> Duties:
+            dived.append((kind, clock.seconds))
+            clock.spent += clock.seconds * 1.1  # dives overrun their share a little
+            return first
+
+        return dive
+
+    monkeypatch.setattr(columns, "_dive", diving("patterns"))
+    monkeypatch.setattr(columns, "_dive_duties", diving("duties"))
+    monkeypatch.setattr(columns, "respond", lambda duties, clock: (duties, cost(duties)))
+    columns._dives(master, Clock(10, deterministic=True), None)
+    # Each kind planned gets its share of what is left: half, then the rest. No third
+    # dive: the time left would not fit one.
+    assert [kind for kind, _ in dived] == ["patterns", "duties"]
+    assert dived[0][1] == pytest.approx(5, abs=0.1) and dived[1][1] == pytest.approx(4.5, abs=0.1)
 
 
 def test_dives_solve_by_dual_simplex_after_fixing_and_primal_after_pricing(
