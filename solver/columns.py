@@ -684,12 +684,6 @@ class Columns:
                 if cutoff is not None and _cut_off(bound, cutoff):
                     return bound, value, rounds, False
             smoothing = SMOOTHING if found else 0.0
-            if found == 0 and prices is master_prices and _none_below_zero(prices, least, people):
-                # No pattern of anyone priced is below zero at the master's own prices:
-                # the relaxation over them is solved. (The bound below needs everyone;
-                # a dive's step over the people left re-solved the same master up to
-                # DIVE_ROUNDS times: Curtois-Qu 13, 5 s a step.)
-                return bound, value, rounds, True
             if bound is None or not proved:
                 continue
             # Costs are whole numbers: once the bound rounds up to the relaxation's
@@ -1164,15 +1158,6 @@ class _Collector(cp_model.CpSolverSolutionCallback):
         cost = round(self.value(self.built.cost))
         scaled = SCALE * cost - sum(self.weights[shift_id] for shift_id in shifts)
         self.found.append((shifts, cost, scaled))
-
-
-def _none_below_zero(prices: _Prices, least: dict[str, float], people: list[str]) -> bool:
-    """Whether no pattern of these people can be below zero at ``prices``, by the least
-    costs pricing proved (a person it did not price, or bound too loosely, may have one)."""
-    return all(
-        person in least and least[person] - prices.person[person] >= -2 * NEGATIVE
-        for person in people
-    )
 
 
 def _cut_off(bound: float, value: int) -> bool:
