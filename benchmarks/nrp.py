@@ -318,7 +318,10 @@ def main(argv: list[str] | None = None) -> None:
     arguments = parser.parse_args(argv)
     if arguments.run is not None:
         result = run_instance(
-            arguments.run, arguments.time_limit, arguments.workers, arguments.seed or 1
+            arguments.run,
+            arguments.time_limit,
+            arguments.workers,
+            1 if arguments.seed is None else arguments.seed,
         )
         print(json.dumps(asdict(result)))
         return

@@ -480,8 +480,9 @@ class Columns:
             took = left - clock.left()
             # A dive of each kind is planned and gets its share of the time whatever
             # the last one took (Curtois-Qu 13: the dive by patterns took its half,
-            # 62 s, and the dive by duties, which found 2 165 against its 2 588, never
-            # ran). More dives only while the time left would fit one.
+            # 62 s, plus a little, and the dive by duties never ran; each kind found
+            # the better rota in one of two traces). More dives only while the time
+            # left would fit one.
             if took <= 0 or (index + 1 >= len(kinds) and clock.left() < took):
                 break
         return dived, value
