@@ -526,10 +526,12 @@ def test_the_dive_by_duties_runs_after_a_dive_by_patterns_that_overran_its_share
     columns, master, first = priced_master(scenario)
     dived: list[tuple[str, float]] = []
 
+    overrun = [1.1]
+
     def diving(kind: str) -> Any:
         def dive(master: _Master, clock: Clock) -> Duties:
             dived.append((kind, clock.seconds))
-            clock.spent += clock.seconds * 1.1  # dives overrun their share a little
+            clock.spent += clock.seconds * overrun[0]  # dives overrun their share
             return first
 
         return dive
@@ -542,6 +544,11 @@ def test_the_dive_by_duties_runs_after_a_dive_by_patterns_that_overran_its_share
     # dive: the time left would not fit one.
     assert [kind for kind, _ in dived] == ["patterns", "duties"]
     assert dived[0][1] == pytest.approx(5, abs=0.1) and dived[1][1] == pytest.approx(4.5, abs=0.1)
+    # A first dive that used up all the time leaves none for a planned one.
+    dived.clear()
+    overrun[0] = 2.5
+    columns._dives(master, Clock(10, deterministic=True), None)
+    assert [kind for kind, _ in dived] == ["patterns"]
 
 
 def test_dives_solve_by_dual_simplex_after_fixing_and_primal_after_pricing(
