@@ -551,20 +551,22 @@ def test_the_dive_by_duties_runs_after_a_dive_by_patterns_that_overran_its_share
     assert [kind for kind, _ in dived] == ["patterns"]
 
 
-def test_dives_solve_by_dual_simplex_after_fixing_and_primal_after_pricing(
+def test_dives_solve_by_dual_simplex_after_fixing_primal_after_pricing_and_anew_once_released(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     scenario, _ = weeks()
     columns, master, first = priced_master(scenario)
     asked: list[str] = []
-    setter = master.solver.SetSolverSpecificParametersAsString
+    solver_class = type(master.solver)
+    setter = solver_class.SetSolverSpecificParametersAsString
 
-    def spied(parameters: str) -> bool:
+    def spied(solver: pywraplp.Solver, parameters: str) -> bool:
         asked.append(parameters)
-        return bool(setter(parameters))
+        return bool(setter(solver, parameters))
 
-    monkeypatch.setattr(master.solver, "SetSolverSpecificParametersAsString", spied)
-    master.solve()
+    # On the class: a released master solves a new GLOP model.
+    monkeypatch.setattr(solver_class, "SetSolverSpecificParametersAsString", spied)
+    _, at_root = master.solve()
     assert asked == []  # at the root: the parameters set once, up front
     master.diving()
     person = columns.people[0]
@@ -573,14 +575,24 @@ def test_dives_solve_by_dual_simplex_after_fixing_and_primal_after_pricing(
     master.solve()  # nothing changed since (as after a round of pricing): primal
     master.require(columns.people[1], next(iter(first[columns.people[1]])))
     master.solve()
+    released = master.solver
     master.release()
-    master.solve()
+    assert not master.fixed and not master.required
+    _, again = master.solve()  # a new model of every pattern, from scratch: primal
     assert asked == [
         columns_module.DIVE_GLOP,
         columns_module.DIVE_PRICED_GLOP,
         columns_module.DIVE_GLOP,
-        columns_module.DIVE_GLOP,
+        columns_module.ROOT_GLOP,
+        columns_module.DIVE_PRICED_GLOP,
     ]
+    assert master.solver is not released
+    infinity = master.solver.infinity()
+    assert all(
+        var.ub() == infinity for weights in master.weights.values() for var in weights.values()
+    )
+    assert sum(len(weights) for weights in master.weights.values()) == columns._count()
+    assert again == pytest.approx(at_root)
 
 
 def test_a_forbidden_duty_shuts_out_patterns_with_it_and_pricing_avoids_it() -> None:
