@@ -4,6 +4,7 @@ dive to a rota, and what they give ``solve``."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -687,3 +688,47 @@ def test_branch_and_price_finds_and_proves_the_optimum_of_instance_5() -> None:
     assert result.duties is not None and result.value == result.bound == 1143
     duties = [(person, shift) for person, shifts in result.duties.items() for shift in shifts]
     assert benchmark_cost(instance, duties) == 1143
+
+
+@needs_instances
+def test_a_step_of_the_dive_by_duties_requires_at_most_one_fractional_duty_a_person() -> None:
+    instance = read_instance((CURTOIS / "Instance5.txt").read_text(), "Instance5")
+    columns = columns_of(to_scenario(instance, time_limit=60, workers=2))
+    first = columns.first_rota(Clock(10, deterministic=True))
+    assert first is not None and columns.add_rota(first, Clock(10, deterministic=True))
+    master = _Master(columns)
+    columns._generate(master, columns.people, Clock(20, deterministic=True))
+    # Per step: each duty's share when the step chose, and the duties it required.
+    steps: list[tuple[dict[tuple[str, str], float], list[tuple[str, str]]]] = []
+    shares_of, require = master.shares, master.require
+
+    def shares(people: list[str]) -> Any:
+        found = shares_of(people)
+        steps.append((found[0], []))
+        return found
+
+    def required(person: str, shift_id: str) -> None:
+        steps[-1][1].append((person, shift_id))
+        require(person, shift_id)
+
+    master.shares = shares  # type: ignore[method-assign]
+    master.require = required  # type: ignore[method-assign]
+    duties = columns._dive_duties(master, Clock(20, deterministic=True))
+    assert duties is not None and validator_clean(columns.expanded.scenario, duties)
+    crowded = 0
+    for step_shares, step_required in steps:
+        fractional = Counter(
+            person
+            for person, shift_id in step_required
+            if step_shares[person, shift_id] < 1 - columns_module.WHOLE
+        )
+        assert all(count == 1 for count in fractional.values())
+        # Without the limit, the tenth with the largest shares would have taken more.
+        ranked = sorted(
+            (share, duty)
+            for duty, share in step_shares.items()
+            if columns_module.WHOLE < share < 1 - columns_module.WHOLE
+        )[::-1]
+        top = Counter(person for _, (person, _) in ranked[: math.ceil(len(ranked) * 0.1)])
+        crowded += any(count > 1 for count in top.values())
+    assert len(steps) > 2 and crowded > 0
