@@ -775,13 +775,16 @@ class Columns:
                 # or none (Curtois-Qu 13, where nearly everyone is fractional: the
                 # first step jumped from 1 348 to 2 394, and the rota ended at
                 # 2 661; one a person: 1 358, then 1 650-2 050, and 2 162).
+                most = math.ceil(len(fractional) * DIVE_STEP)
                 picked: Counter[str] = Counter()
                 gentle: list[tuple[str, str]] = []
                 for _, (person, shift_id) in fractional:
+                    if len(gentle) == most:
+                        break
                     if picked[person] < DIVE_DUTIES_PER_PERSON:
                         picked[person] += 1
                         gentle.append((person, shift_id))
-                chosen = whole + gentle[: math.ceil(len(fractional) * DIVE_STEP)]
+                chosen = whole + gentle
                 added = 0
                 for person, shift_id in chosen:
                     needed = self._required[person] | {shift_id}
