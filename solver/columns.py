@@ -78,8 +78,6 @@ DIVE_ROUNDS = 6
 DIVE_STEPS = 10
 # At most this many dives (each from more patterns than the last).
 DIVES = 4
-# Of each dive's share of the time, this much is left for best responses to its rota.
-RESPONSE_SHARE = 0.2
 # Weights are compared with this much random noise (ties, and near-ties, vary).
 DIVE_NOISE = 0.05
 # Each step of the dive fixes this share of the people left (at least one).
@@ -436,8 +434,7 @@ class Columns:
         """Dive from the relaxation while the time left would fit another; the best rota.
 
         Each dive planned (by patterns, then by duties) gets its share of the
-        time but ``RESPONSE_SHARE`` of it, which is left for best responses to
-        its rota, and each of its steps a share of that (``_step_generate``): a dive
+        time, and each of its steps a share of that (``_step_generate``): a dive
         whose time ran out half-way fixed the rest unpriced, and that rota was
         worse than the best before (Curtois-Qu 13: 8 575 against 7 775, at 5 s a
         round), while one round a step everywhere made poor rotas (19: 20 %).
@@ -461,12 +458,7 @@ class Columns:
             else:
                 by_duties = min(best_of, key=lambda kind: best_of[kind])
             planned = max(len(kinds) - index, 1)
-            # Best responses to the dive's rota run on the dives' clock after it: a
-            # dive that used all its share left the last one none (Curtois-Qu 20: a
-            # dive by duties' 14 392 went unanswered; a dive's answer took 4-5 s and
-            # turned 16 401 into 5 937).
-            seconds = left / planned * (1 - RESPONSE_SHARE)
-            share = Clock(seconds, deterministic=clock.deterministic)
+            share = Clock(left / planned, deterministic=clock.deterministic)
             try:
                 duties = (
                     self._dive_duties(master, share) if by_duties else self._dive(master, share)

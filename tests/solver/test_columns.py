@@ -541,47 +541,15 @@ def test_the_dive_by_duties_runs_after_a_dive_by_patterns_that_overran_its_share
     monkeypatch.setattr(columns, "_dive_duties", diving("duties"))
     monkeypatch.setattr(columns, "respond", lambda duties, clock: (duties, cost(duties)))
     columns._dives(master, Clock(10, deterministic=True), None)
-    # Each kind planned gets its share of what is left, but what its best responses
-    # keep: half, then the rest. No third dive: the time left would not fit one.
-    kept = 1 - columns_module.RESPONSE_SHARE
+    # Each kind planned gets its share of what is left: half, then the rest. No third
+    # dive: the time left would not fit one.
     assert [kind for kind, _ in dived] == ["patterns", "duties"]
-    assert dived[0][1] == pytest.approx(5 * kept)
-    assert dived[1][1] == pytest.approx((10 - 5 * kept * 1.1) * kept)
+    assert dived[0][1] == pytest.approx(5, abs=0.1) and dived[1][1] == pytest.approx(4.5, abs=0.1)
     # A first dive that used up all the time leaves none for a planned one.
     dived.clear()
     overrun[0] = 2.5
     columns._dives(master, Clock(10, deterministic=True), None)
     assert [kind for kind, _ in dived] == ["patterns"]
-
-
-def test_best_responses_to_each_dive_get_the_time_it_leaves_the_last_one_too(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    scenario, _ = weeks()
-    columns, master, first = priced_master(scenario)
-    left_to_respond: list[float] = []
-
-    def dive(master: _Master, clock: Clock) -> Duties:
-        clock.spent += clock.seconds  # every dive uses all its share
-        return first
-
-    def respond(duties: Duties, clock: Clock) -> tuple[Duties, int]:
-        left_to_respond.append(clock.left())
-        clock.spent += clock.left() * 0.5  # answers take half the time left
-        return duties, cost(duties)
-
-    monkeypatch.setattr(columns, "_dive", dive)
-    monkeypatch.setattr(columns, "_dive_duties", dive)
-    monkeypatch.setattr(columns, "respond", respond)
-    columns._dives(master, Clock(10, deterministic=True), None)
-    share = columns_module.RESPONSE_SHARE
-    # Two dives planned: the first's answer may take the second's time too (it
-    # took half); the last dive's answer has its own share of the last dive's time.
-    assert len(left_to_respond) == 2
-    assert left_to_respond[0] == pytest.approx(10 - 5 * (1 - share))
-    last = left_to_respond[0] * 0.5
-    assert left_to_respond[1] == pytest.approx(last * share)
-    assert left_to_respond[1] > 0
 
 
 def test_dives_solve_by_dual_simplex_after_fixing_primal_after_pricing_and_anew_once_released(
