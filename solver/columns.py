@@ -774,7 +774,10 @@ class Columns:
                 # person's likeliest duties at once leaves them one known pattern
                 # or none (Curtois-Qu 13, where nearly everyone is fractional: the
                 # first step jumped from 1 348 to 2 394, and the rota ended at
-                # 2 661; one a person: 1 358, then 1 650-2 050, and 2 162).
+                # 2 661; one a person: 1 358, then 1 650-2 050, and 2 162). It
+                # costs Curtois-Qu 20 about 5 % (seeds 1-2 at 300 s): with about
+                # 200 fractional duties a person, its steps barely move and the
+                # dive runs out of time before it is whole (docs/nrp.md).
                 most = math.ceil(len(fractional) * DIVE_STEP)
                 picked: Counter[str] = Counter()
                 gentle: list[tuple[str, str]] = []
